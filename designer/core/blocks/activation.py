@@ -1,0 +1,82 @@
+"""Activation blocks: element-wise non-linearities and softmax."""
+
+from __future__ import annotations
+
+from designer.core.blocks.spec import BlockSpec, ShapeContext
+from designer.core.params import ChoiceParam, FloatParam, IntParam, Param
+from designer.core.shapes import TensorType
+
+
+def _elementwise(ctx: ShapeContext) -> list[TensorType]:
+    ctx.expect_float()
+    return [ctx.x]
+
+
+def _softmax_rule(ctx: ShapeContext) -> list[TensorType]:
+    ctx.expect_float()
+    dim, rank = ctx.params["dim"], ctx.x.rank
+    if not -rank <= dim < rank:
+        ctx.fail(
+            f"dim {dim} does not exist in {ctx.x}",
+            f"choose dim from 1 to {rank - 1}, or -1 for the last",
+        )
+    if dim % rank == 0:
+        ctx.fail(
+            "softmax over the batch dimension mixes samples",
+            "choose dim 1, or -1 for the last dimension",
+        )
+    return [ctx.x]
+
+
+def _activation(kind: str, help: str, params: tuple[Param, ...] = (), onnx_op: str | None = None) -> BlockSpec:
+    return BlockSpec(
+        kind=kind,
+        category="Activation",
+        help=help,
+        params=params,
+        shape_rule=_elementwise,
+        torch_names=(kind,),
+        onnx_ops=(onnx_op or kind,),
+    )
+
+
+RELU = _activation("ReLU", "max(0, x): the default activation.", onnx_op="Relu")
+LEAKY_RELU = _activation(
+    "LeakyReLU",
+    "x for positive values, negative_slope·x otherwise: keeps a small gradient for negatives.",
+    (
+        FloatParam(
+            "negative_slope",
+            0.01,
+            "Slope for negative inputs.",
+            minimum=0.0,
+            maximum=1.0,
+        ),
+    ),
+)
+GELU = _activation(
+    "GELU",
+    "Gaussian error linear unit, the smooth ReLU of Transformers.",
+    (
+        ChoiceParam(
+            "approximate",
+            "none",
+            "Exact, or the faster tanh approximation.",
+            choices=("none", "tanh"),
+        ),
+    ),
+    onnx_op="Gelu",
+)
+SILU = _activation("SiLU", "x·sigmoid(x) (also called swish).", onnx_op="Silu")
+TANH = _activation("Tanh", "Hyperbolic tangent: squashes to (-1, 1).")
+SIGMOID = _activation("Sigmoid", "Logistic function: squashes to (0, 1).")
+SOFTMAX = BlockSpec(
+    kind="Softmax",
+    category="Activation",
+    help="Turns scores into probabilities along dim. Not needed before a classification Output, whose "
+    "cross-entropy expects raw scores.",
+    params=(IntParam("dim", -1, "Dimension that sums to 1.", minimum=-8, maximum=7),),
+    shape_rule=_softmax_rule,
+    torch_names=("Softmax",),
+    onnx_ops=("Softmax",),
+)

@@ -1,0 +1,222 @@
+"""Attention blocks: self-attention, Transformer encoder layers, positional encodings, embeddings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from designer.core.blocks.common import divisors
+from designer.core.blocks.spec import BlockSpec, ShapeContext
+from designer.core.params import BoolParam, ChoiceParam, FloatParam, IntParam
+from designer.core.shapes import TensorType, is_fixed
+
+
+def _embed_dim(name: str = "embed_dim") -> IntParam:
+    return IntParam(
+        name,
+        None,
+        "Width of each position's vector; follows from the input unless pinned.",
+        inferred=True,
+        minimum=1,
+        maximum=1_000_000,
+    )
+
+
+def _dropout(default: float) -> FloatParam:
+    return FloatParam(
+        "dropout",
+        default,
+        "Fraction of values zeroed while training.",
+        minimum=0.0,
+        maximum=1.0,
+        exclusive_maximum=True,
+    )
+
+
+def _sequence_width(ctx: ShapeContext, name: str) -> int:
+    ctx.expect_rank(
+        (3,),
+        "N×T×E sequence",
+        "lay the input out as N×T×E, e.g. with an Embedding or Linear block",
+    )
+    ctx.expect_float()
+    return ctx.infer(name, ctx.x.shape[2], "features")
+
+
+def _check_heads(ctx: ShapeContext, width: int, heads_param: str) -> None:
+    heads = ctx.params[heads_param]
+    if width % heads:
+        ctx.fail(
+            f"{width} features cannot be split evenly into {heads} heads",
+            f"choose {heads_param} among {divisors(width)}, or change the width to a multiple of {heads}",
+        )
+
+
+def _attention_rule(ctx: ShapeContext) -> list[TensorType]:
+    _check_heads(ctx, _sequence_width(ctx, "embed_dim"), "num_heads")
+    return [ctx.x]
+
+
+def _encoder_rule(ctx: ShapeContext) -> list[TensorType]:
+    _check_heads(ctx, _sequence_width(ctx, "d_model"), "nhead")
+    return [ctx.x]
+
+
+def _positional_rule(ctx: ShapeContext) -> list[TensorType]:
+    _sequence_width(ctx, "embed_dim")
+    length, max_len = ctx.x.shape[1], ctx.params["max_len"]
+    if is_fixed(length) and length > max_len:
+        ctx.fail(
+            f"sequences of {length} steps are longer than max_len {max_len}",
+            f"set max_len to {length} or more",
+        )
+    return [ctx.x]
+
+
+def _embedding_rule(ctx: ShapeContext) -> list[TensorType]:
+    if ctx.x.dtype != "int64" or ctx.x.vocab_size is None:
+        ctx.fail(
+            f"expects integer tokens but receives values of {ctx.x}",
+            "feed it from an Input block whose data is 'tokens'",
+        )
+    ctx.infer("num_embeddings", ctx.x.vocab_size, "token values")
+    padding_idx = ctx.params["padding_idx"]
+    if padding_idx is not None and padding_idx >= ctx.x.vocab_size:
+        ctx.fail(
+            f"padding_idx {padding_idx} is not a token value (0 to {ctx.x.vocab_size - 1})",
+            "choose a token value below the vocabulary size, or leave padding_idx empty",
+        )
+    return [TensorType((*ctx.x.shape, ctx.params["embedding_dim"]))]
+
+
+def _attention_count(p: dict[str, Any], _: list[TensorType]) -> int:
+    width = p["embed_dim"]
+    return 4 * width * width + (4 * width if p["bias"] else 0)
+
+
+def _encoder_count(p: dict[str, Any], _: list[TensorType]) -> int:
+    width, ff = p["d_model"], p["dim_feedforward"]
+    return 4 * width * width + 4 * width + 2 * width * ff + ff + width + 4 * width
+
+
+SELF_ATTENTION = BlockSpec(
+    kind="SelfAttention",
+    category="Attention",
+    help="Multi-head self-attention over an N×T×E sequence: every position attends to every other "
+    "(or only to earlier ones, with a causal mask). Output has the input's shape.",
+    params=(
+        _embed_dim(),
+        IntParam(
+            "num_heads",
+            4,
+            "Attention heads; must divide embed_dim.",
+            minimum=1,
+            maximum=1024,
+        ),
+        _dropout(0.0),
+        BoolParam(
+            "causal",
+            False,
+            "Each position sees only itself and earlier positions (for generation).",
+        ),
+        BoolParam("bias", True, "Learn bias terms in the projections."),
+    ),
+    shape_rule=_attention_rule,
+    count_params=_attention_count,
+    torch_names=("MultiheadAttention",),
+    onnx_ops=("Attention",),
+)
+
+TRANSFORMER_ENCODER_LAYER = BlockSpec(
+    kind="TransformerEncoderLayer",
+    category="Attention",
+    help="One Transformer encoder layer (Vaswani et al. 2017): self-attention then a feed-forward network, "
+    "each with a residual connection and layer norm. Input and output are N×T×E.",
+    params=(
+        _embed_dim("d_model"),
+        IntParam("nhead", 4, "Attention heads; must divide d_model.", minimum=1, maximum=1024),
+        IntParam(
+            "dim_feedforward",
+            256,
+            "Width of the feed-forward network.",
+            minimum=1,
+            maximum=1_000_000,
+        ),
+        _dropout(0.1),
+        ChoiceParam(
+            "activation",
+            "relu",
+            "Activation of the feed-forward network.",
+            choices=("relu", "gelu"),
+        ),
+        BoolParam(
+            "norm_first",
+            False,
+            "Normalise before attention and feed-forward (pre-LN), which trains deeper stacks more stably.",
+        ),
+    ),
+    shape_rule=_encoder_rule,
+    count_params=_encoder_count,
+    torch_names=("TransformerEncoderLayer",),
+)
+
+POSITIONAL_ENCODING = BlockSpec(
+    kind="PositionalEncoding",
+    category="Attention",
+    help="Adds each position's code to an N×T×E sequence so attention can tell order: the fixed sinusoids of "
+    "Vaswani et al. 2017, or a learned vector per position.",
+    params=(
+        _embed_dim(),
+        ChoiceParam(
+            "encoding",
+            "sinusoidal",
+            "Fixed sinusoids, or one learned vector per position.",
+            choices=("sinusoidal", "learned"),
+        ),
+        IntParam(
+            "max_len",
+            512,
+            "Longest sequence the encoding covers.",
+            minimum=1,
+            maximum=1_000_000,
+        ),
+        _dropout(0.0),
+    ),
+    shape_rule=_positional_rule,
+    count_params=lambda p, _: p["max_len"] * p["embed_dim"] if p["encoding"] == "learned" else 0,
+)
+
+EMBEDDING = BlockSpec(
+    kind="Embedding",
+    category="Attention",
+    help="Turns integer tokens (N×T) into learned vectors (N×T×E), one per token value.",
+    params=(
+        IntParam(
+            "num_embeddings",
+            None,
+            "Vocabulary size; follows from the token Input unless pinned.",
+            inferred=True,
+            minimum=1,
+            maximum=100_000_000,
+        ),
+        IntParam(
+            "embedding_dim",
+            64,
+            "Width of each token's vector.",
+            minimum=1,
+            maximum=1_000_000,
+        ),
+        IntParam(
+            "padding_idx",
+            None,
+            "Token value whose vector stays zero and learns nothing.",
+            minimum=0,
+            maximum=100_000_000,
+            optional=True,
+            none_means="no padding token",
+        ),
+    ),
+    shape_rule=_embedding_rule,
+    count_params=lambda p, _: p["num_embeddings"] * p["embedding_dim"],
+    torch_names=("Embedding",),
+    onnx_ops=("Gather",),
+)

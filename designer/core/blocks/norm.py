@@ -1,0 +1,184 @@
+"""Normalisation and dropout blocks."""
+
+from __future__ import annotations
+
+from designer.core.blocks.common import divisors, expect_spatial
+from designer.core.blocks.spec import BlockSpec, ShapeContext
+from designer.core.params import BoolParam, FloatParam, IntParam
+from designer.core.shapes import TensorType
+
+
+def _features(
+    help: str = "Channels normalised; follows from the input unless pinned.",
+) -> IntParam:
+    return IntParam("num_features", None, help, inferred=True, minimum=1, maximum=1_000_000)
+
+
+def _eps() -> FloatParam:
+    return FloatParam(
+        "eps",
+        1e-5,
+        "Added to the variance for numerical stability.",
+        minimum=1e-12,
+        maximum=1.0,
+    )
+
+
+def _batch_norm_params() -> tuple:
+    return (
+        _features(),
+        _eps(),
+        FloatParam(
+            "momentum",
+            0.1,
+            "Weight of each batch in the running statistics.",
+            minimum=0.0,
+            maximum=1.0,
+        ),
+        BoolParam("affine", True, "Learn a scale and shift per channel."),
+    )
+
+
+def _batch_norm1d_rule(ctx: ShapeContext) -> list[TensorType]:
+    ctx.expect_rank((2, 3), "N×C or N×C×L", "use BatchNorm2d for images")
+    ctx.expect_float()
+    ctx.infer("num_features", ctx.x.shape[1], "channels")
+    return [ctx.x]
+
+
+def _batch_norm2d_rule(ctx: ShapeContext) -> list[TensorType]:
+    expect_spatial(ctx, 2)
+    ctx.infer("num_features", ctx.x.shape[1], "channels")
+    return [ctx.x]
+
+
+def _layer_norm_rule(ctx: ShapeContext) -> list[TensorType]:
+    ctx.expect_float()
+    ctx.infer("normalized_shape", ctx.x.shape[-1], "features", ctx.features_detail())
+    return [ctx.x]
+
+
+def _group_norm_rule(ctx: ShapeContext) -> list[TensorType]:
+    ctx.expect_rank((3, 4, 5), "N×C×… (channels first)")
+    ctx.expect_float()
+    channels = ctx.infer("num_channels", ctx.x.shape[1], "channels")
+    groups = ctx.params["num_groups"]
+    if channels % groups:
+        ctx.fail(
+            f"{channels} channels cannot be split evenly into {groups} groups",
+            f"choose num_groups among {divisors(channels, 64)}",
+        )
+    return [ctx.x]
+
+
+def _dropout_rule(ctx: ShapeContext) -> list[TensorType]:
+    ctx.expect_float()
+    return [ctx.x]
+
+
+def _dropout2d_rule(ctx: ShapeContext) -> list[TensorType]:
+    expect_spatial(ctx, 2)
+    return [ctx.x]
+
+
+def _p() -> FloatParam:
+    return FloatParam(
+        "p",
+        0.5,
+        "Fraction of values zeroed while training.",
+        minimum=0.0,
+        maximum=1.0,
+        exclusive_maximum=True,
+    )
+
+
+def _affine_count(key: str, flag: str):
+    return lambda p, _: 2 * p[key] if p[flag] else 0
+
+
+BATCH_NORM1D = BlockSpec(
+    kind="BatchNorm1d",
+    category="Normalisation",
+    help="Normalises each channel over the batch (N×C or N×C×L); keeps running statistics for inference.",
+    params=_batch_norm_params(),
+    shape_rule=_batch_norm1d_rule,
+    count_params=_affine_count("num_features", "affine"),
+    torch_names=("BatchNorm1d",),
+    onnx_ops=("BatchNormalization",),
+)
+BATCH_NORM2D = BlockSpec(
+    kind="BatchNorm2d",
+    category="Normalisation",
+    help="Normalises each channel of images (N×C×H×W) over the batch; keeps running statistics for inference.",
+    params=_batch_norm_params(),
+    shape_rule=_batch_norm2d_rule,
+    count_params=_affine_count("num_features", "affine"),
+    torch_names=("BatchNorm2d",),
+    onnx_ops=("BatchNormalization",),
+)
+LAYER_NORM = BlockSpec(
+    kind="LayerNorm",
+    category="Normalisation",
+    help="Normalises each position over its last dimension (the features), independent of the batch.",
+    params=(
+        IntParam(
+            "normalized_shape",
+            None,
+            "Size of the last dimension; follows from the input unless pinned.",
+            inferred=True,
+            minimum=1,
+            maximum=1_000_000,
+        ),
+        _eps(),
+        BoolParam("elementwise_affine", True, "Learn a scale and shift per feature."),
+    ),
+    shape_rule=_layer_norm_rule,
+    count_params=_affine_count("normalized_shape", "elementwise_affine"),
+    torch_names=("LayerNorm",),
+    onnx_ops=("LayerNormalization",),
+)
+GROUP_NORM = BlockSpec(
+    kind="GroupNorm",
+    category="Normalisation",
+    help="Normalises groups of channels per sample; works with any batch size, even 1.",
+    params=(
+        IntParam(
+            "num_groups",
+            8,
+            "Groups the channels are split into; must divide the channels.",
+            minimum=1,
+            maximum=1_000_000,
+        ),
+        IntParam(
+            "num_channels",
+            None,
+            "Channels; follows from the input unless pinned.",
+            inferred=True,
+            minimum=1,
+            maximum=1_000_000,
+        ),
+        _eps(),
+        BoolParam("affine", True, "Learn a scale and shift per channel."),
+    ),
+    shape_rule=_group_norm_rule,
+    count_params=_affine_count("num_channels", "affine"),
+    torch_names=("GroupNorm",),
+    onnx_ops=("GroupNormalization",),
+)
+DROPOUT = BlockSpec(
+    kind="Dropout",
+    category="Regularisation",
+    help="Zeroes a random fraction p of values while training and scales the rest; does nothing in evaluation.",
+    params=(_p(),),
+    shape_rule=_dropout_rule,
+    torch_names=("Dropout",),
+    onnx_ops=("Dropout",),
+)
+DROPOUT2D = BlockSpec(
+    kind="Dropout2d",
+    category="Regularisation",
+    help="Zeroes whole channels of images (N×C×H×W) at random while training.",
+    params=(_p(),),
+    shape_rule=_dropout2d_rule,
+    torch_names=("Dropout2d",),
+)
