@@ -131,8 +131,8 @@ class DesignGraph:
         return Block(block_id, data["kind"], data["name"], dict(data["params"]), data["position"])
 
     def blocks(self) -> Iterator[Block]:
-        """All blocks, in the order they were added."""
-        return (self.block(block_id) for block_id in self._graph.nodes)
+        """All blocks, in the order they were added (a restored block takes its old place)."""
+        return (self.block(block_id) for block_id in sorted(self._graph.nodes, key=id_order))
 
     def connections(self) -> list[Connection]:
         return [self._connection(u, v, key) for u, v, key in self._graph.edges(keys=True)]
@@ -263,7 +263,7 @@ class DesignGraph:
 
     def unique_name(self, kind: str) -> str:
         """A fresh name for a new block of ``kind``: ``conv2d_1``, ``conv2d_2``, …"""
-        stem = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", kind).lower()
+        stem = re.sub(r"(?<=[a-z0-9])(?=[A-Z][a-z])", "_", kind).lower()  # LeakyReLU → leaky_relu
         taken = {data["name"] for _, data in self._graph.nodes(data=True)}
         n = 1
         while f"{stem}_{n}" in taken:

@@ -6,6 +6,7 @@ varies, or an expression built from one (``"T-2"``) when a layer changes a varyi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 Dim = int | str
@@ -97,6 +98,8 @@ def transposed_size(
 
 
 def _offset(size: str, offset: int) -> str:
-    if offset == 0:
-        return size
-    return f"{size}{offset:+d}"
+    """``size`` plus ``offset``, folding into an existing offset: T-2 and -2 give T-4."""
+    match = re.fullmatch(r"([A-Za-z]\w*)([+-]\d+)", size)
+    if match:
+        size, offset = match.group(1), offset + int(match.group(2))
+    return size if offset == 0 else f"{size}{offset:+d}"

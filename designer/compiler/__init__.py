@@ -1,0 +1,1 @@
+"""Turning a design into a torch module."""

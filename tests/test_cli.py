@@ -1,0 +1,86 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from designer.cli import main
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_templates_lists_every_template(capsys):
+    code, out, _ = run(capsys, "templates")
+    assert code == 0
+    names = [line.split()[0] for line in out.splitlines()]
+    assert {
+        "lenet-digits",
+        "seed-cnn",
+        "mlp-tabular",
+        "lstm-classifier",
+        "gru-forecaster",
+        "transformer-classifier",
+        "resnet-mini",
+    } <= set(names)
+
+
+def test_new_check_and_summary(tmp_path, capsys):
+    path = tmp_path / "net.json"
+    assert run(capsys, "new", "--template", "seed-cnn", "-o", str(path))[0] == 0
+    code, out, _ = run(capsys, "new", "--template", "seed-cnn", "-o", str(path))
+    assert code == 2
+    code, out, _ = run(capsys, "check", str(path))
+    assert (code, out.strip()) == (0, f"{path}: valid: 12 blocks, 225,034 parameters")
+    code, out, _ = run(capsys, "summary", str(path))
+    assert code == 0
+    assert "flatten  Flatten    N×1600" in out and "total parameters: 225,034" in out
+    code, out, _ = run(capsys, "summary", str(path), "--json")
+    summary = json.loads(out)
+    assert summary["total_params"] == 225_034
+    assert summary["blocks"][4] == {
+        "name": "conv2",
+        "kind": "Conv2d",
+        "output": "N×64×11×11",
+        "params": 18_496,
+        "used": True,
+    }
+
+
+def test_check_reports_each_problem_with_its_fix(tmp_path, capsys):
+    path = tmp_path / "net.json"
+    run(capsys, "new", "--template", "seed-cnn", "-o", str(path))
+    document = json.loads(path.read_text())
+    document["design"]["blocks"][8]["params"]["in_features"] = 3136
+    path.write_text(json.dumps(document))
+    code, out, _ = run(capsys, "check", str(path))
+    assert code == 1
+    assert out.strip() == (
+        f"{path}: error: fc1: expects 3136 features but receives 1600 (64×5×5) — fix: set "
+        "in_features to 1600, or leave it automatic"
+    )
+
+
+@pytest.mark.parametrize("content", ["{", '{"format": "designer-project", "version": 1}', "\x00\x01"])
+def test_unreadable_files_exit_2_with_a_message(tmp_path, capsys, content):
+    path = tmp_path / "broken.json"
+    path.write_text(content)
+    code, out, err = run(capsys, "check", str(path))
+    assert code == 2 and out == ""
+    assert err.startswith(f"designer: cannot read {path}: ")
+    assert "Traceback" not in err
+
+
+def test_unknown_template(tmp_path, capsys):
+    code, _, err = run(capsys, "new", "--template", "nope", "-o", str(tmp_path / "x.json"))
+    assert code == 2 and "there is no template 'nope'" in err
+
+
+def test_installed_command_runs(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "designer", "check", str(tmp_path / "absent.json")], capture_output=True, text=True
+    )
+    assert result.returncode == 2 and "No such file" in result.stderr
