@@ -1,0 +1,115 @@
+"""A connection on the canvas: a curve from an output port to an input port, labelled with its tensor shape."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker, QPen
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsSceneHoverEvent,
+    QGraphicsSimpleTextItem,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
+
+from designer.core.design import Connection
+from designer.ui import theme
+
+SKIP_DISTANCE = 2.2 * theme.BLOCK_WIDTH
+"""An edge longer than this passes over blocks in between, so it arches clear of them."""
+
+
+def curve(start: QPointF, end: QPointF, arch: float = 0.0) -> QPainterPath:
+    """A horizontal S-curve from ``start`` to ``end``, bending more the further back it has to go.
+
+    A long edge (a skip connection) arches away from the row it spans: down when ``arch`` is
+    positive, up when it is negative, not at all when it is zero.
+    """
+    span = end.x() - start.x()
+    bend = max(40.0, abs(span) / 2, -span * 0.6)
+    lift = 0.0
+    if arch and span > SKIP_DISTANCE:
+        # Leave steeply and travel flat, so the curve clears the blocks next to both ends.
+        bend, lift = 70.0, math.copysign(min(150.0, 70.0 + span * 0.04), arch)
+    path = QPainterPath(start)
+    path.cubicTo(QPointF(start.x() + bend, start.y() + lift), QPointF(end.x() - bend, end.y() + lift), end)
+    return path
+
+
+class EdgeLabel(QGraphicsPathItem):
+    """The shape of the tensor on an edge, e.g. ``N×64×5×5``, on a small rounded tag."""
+
+    def __init__(self, parent: QGraphicsItem) -> None:
+        super().__init__(parent)
+        self.setPen(QPen(theme.EDGE_LABEL_BORDER, 1.0))
+        self.setBrush(theme.EDGE_LABEL_FILL)
+        self._text = QGraphicsSimpleTextItem(self)
+        self._text.setFont(theme.font(7.5))
+        self._text.setBrush(theme.TEXT)
+
+    def text(self) -> str:
+        return self._text.text()
+
+    def set_text(self, text: str) -> None:
+        self._text.setText(text)
+        self.setVisible(bool(text))
+        rect = self._text.boundingRect()
+        box = QRectF(-rect.width() / 2 - 5, -rect.height() / 2 - 1.5, rect.width() + 10, rect.height() + 3)
+        self._text.setPos(box.left() + 5, box.top() + 1.5)
+        path = QPainterPath()
+        path.addRoundedRect(box, box.height() / 2, box.height() / 2)
+        self.setPath(path)
+
+
+class EdgeItem(QGraphicsPathItem):
+    """The canvas face of one connection."""
+
+    def __init__(self, connection: Connection) -> None:
+        super().__init__()
+        self.connection = connection
+        self._hovered = False
+        self.label = EdgeLabel(self)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setAcceptHoverEvents(True)
+        self.setZValue(0)
+
+    def set_ends(self, start: QPointF, end: QPointF, arch: float = -1.0) -> None:
+        """Redraw the curve between two port positions (scene coordinates); see :func:`curve` for ``arch``."""
+        path = curve(start, end, arch)
+        self.setPath(path)
+        self.label.setPos(path.pointAtPercent(0.5))
+
+    def set_shape_text(self, text: str) -> None:
+        """Show the tensor shape flowing along the edge; empty hides the tag."""
+        self.label.set_text(text)
+        self.setToolTip(f"{text}" if text else "shape unknown: see the problems list")
+
+    def shape(self) -> QPainterPath:
+        stroker = QPainterPathStroker()
+        stroker.setWidth(12)
+        return stroker.createStroke(self.path())
+
+    def boundingRect(self) -> QRectF:
+        return super().boundingRect().adjusted(-4, -4, 4, 4)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self.isSelected():
+            pen = QPen(theme.SELECTION, 2.6)
+        else:
+            pen = QPen(theme.EDGE.darker(130) if self._hovered else theme.EDGE, 2.2 if self._hovered else 1.8)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self.path())
+
+    def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
+        self._hovered = True
+        self.update()
+
+    def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
+        self._hovered = False
+        self.update()

@@ -1,0 +1,197 @@
+"""The scene: mirrors the design through its events and turns mouse gestures into requests.
+
+Nothing here changes the design. Gestures end in signals (``connect_requested``, ``move_requested``)
+that the window hands to the editor, which pushes undo commands; the scene then follows the events.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QPointF, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
+
+from designer.core.design import Connection, DesignGraph
+from designer.ui.canvas.block_item import BlockItem, PortItem
+from designer.ui.canvas.connect_gesture import ConnectGesture
+from designer.ui.canvas.edge_item import EdgeItem
+from designer.ui.document import Document
+
+GRID_SNAP = 10.0
+
+
+class DesignScene(QGraphicsScene):
+    """Block and edge items for every block and connection of the document's design."""
+
+    connect_requested = Signal(object)  # Connection
+    move_requested = Signal(object)  # dict[block id, position]
+    message = Signal(str)
+
+    def __init__(self, document: Document, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.blocks: dict[str, BlockItem] = {}
+        self.edges: dict[Connection, EdgeItem] = {}
+        self._gesture: ConnectGesture | None = None
+        self._handlers = {
+            "block_added": self._on_block_added,
+            "block_removed": self._on_block_removed,
+            "block_renamed": lambda block_id, *_: self._on_block_changed(block_id),
+            "param_changed": lambda block_id, *_: self._on_block_changed(block_id),
+            "block_moved": self._on_block_moved,
+            "connected": self._on_connected,
+            "disconnected": self._on_disconnected,
+        }
+        for name, handler in self._handlers.items():
+            getattr(self.design.events, name).connect(handler)
+        document.report_changed.connect(self.apply_report)
+        for block in self.design.blocks():
+            self._on_block_added(block.id)
+        for connection in self.design.connections():
+            self._on_connected(connection)
+
+    @property
+    def design(self) -> DesignGraph:
+        return self.document.design
+
+    def detach(self) -> None:
+        """Stop following the design, before the scene is dropped."""
+        for name, handler in self._handlers.items():
+            getattr(self.design.events, name).disconnect(handler)
+        self.document.report_changed.disconnect(self.apply_report)
+
+    # ---- selection ------------------------------------------------------------------------
+    def selected_block_ids(self) -> list[str]:
+        return [item.block_id for item in self.selectedItems() if isinstance(item, BlockItem)]
+
+    def selected_connections(self) -> list[Connection]:
+        return [item.connection for item in self.selectedItems() if isinstance(item, EdgeItem)]
+
+    def select_block(self, block_id: str) -> None:
+        """Make ``block_id`` the only selected item."""
+        self.clearSelection()
+        if block_id in self.blocks:
+            self.blocks[block_id].setSelected(True)
+
+    # ---- following the design -------------------------------------------------------------
+    def apply_report(self) -> None:
+        """Show the latest inference: shapes on edges, problems on blocks."""
+        report = self.document.report
+        for block_id, item in self.blocks.items():
+            item.set_problems(report.problems_of(block_id))
+        for connection, edge in self.edges.items():
+            known = connection.source in self.design and connection.target in self.design
+            shape = report.edge_type(self.design, connection) if known else None
+            edge.set_shape_text("" if shape is None else str(shape))
+
+    def _on_block_added(self, block_id: str) -> None:
+        item = BlockItem(self.design.block(block_id), self._on_item_moved)
+        self.blocks[block_id] = item
+        self.addItem(item)
+        item.set_problems(self.document.report.problems_of(block_id))
+
+    def _on_block_removed(self, block_id: str) -> None:
+        self.removeItem(self.blocks.pop(block_id))
+
+    def _on_block_changed(self, block_id: str) -> None:
+        item = self.blocks[block_id]
+        item.set_block(self.design.block(block_id))
+        self._on_item_moved(item)
+
+    def _on_block_moved(self, block_id: str, position: tuple[float, float]) -> None:
+        item = self.blocks[block_id]
+        item.block = self.design.block(block_id)
+        item.setPos(*position)
+
+    def _on_connected(self, connection: Connection) -> None:
+        edge = EdgeItem(connection)
+        self.edges[connection] = edge
+        self.addItem(edge)
+        self._place(edge)
+        self._refresh_ports(connection)
+        shape = self.document.report.edge_type(self.design, connection)
+        edge.set_shape_text("" if shape is None else str(shape))
+
+    def _on_disconnected(self, connection: Connection) -> None:
+        self.removeItem(self.edges.pop(connection))
+        self._refresh_ports(connection)
+
+    def _on_item_moved(self, item: BlockItem) -> None:
+        for connection, edge in self.edges.items():
+            if item.block_id in (connection.source, connection.target):
+                self._place(edge)
+
+    def _place(self, edge: EdgeItem) -> None:
+        c = edge.connection
+        target = self.blocks[c.target].inputs[c.target_port]
+        # Skip connections arch over the row: below it into a lower port, above it otherwise.
+        edge.set_ends(self.blocks[c.source].outputs[c.source_port].scenePos(), target.scenePos(), target.y() or -1.0)
+
+    def _refresh_ports(self, connection: Connection) -> None:
+        """Fill the ports at both ends of ``connection`` when they are in use."""
+        if connection.source in self.blocks:
+            used = {c.source_port for c in self.design.outgoing(connection.source)}
+            for name, port in self.blocks[connection.source].outputs.items():
+                port.connected = name in used
+                port.update()
+        if connection.target in self.blocks:
+            used = set(self.design.incoming(connection.target))
+            for name, port in self.blocks[connection.target].inputs.items():
+                port.connected = name in used
+                port.update()
+
+    # ---- gestures -------------------------------------------------------------------------
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        port = self._port_at(event.scenePos())
+        if event.button() == Qt.MouseButton.LeftButton and port is not None:
+            self._gesture = ConnectGesture(self, port)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._gesture is not None:
+            self._gesture.move_to(event.scenePos())
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._gesture is not None:
+            result, self._gesture = self._gesture.finish(event.scenePos()), None
+            if isinstance(result, Connection):
+                self.connect_requested.emit(result)
+            elif result is not None:
+                self.message.emit(result)
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+        self._request_moves()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self._gesture is not None:
+            self._gesture.cancel()
+            self._gesture = None
+            return
+        super().keyPressEvent(event)
+
+    def _request_moves(self) -> None:
+        """After a drag, ask for one move of every block whose item left its place (snapped to the grid)."""
+        moved = {}
+        for block_id, item in self.blocks.items():
+            current = self.design.block(block_id).position
+            if (item.pos().x(), item.pos().y()) == current:
+                continue
+            snapped = (_snap(item.pos().x()), _snap(item.pos().y()))
+            if snapped == current:
+                item.setPos(*current)
+            else:
+                moved[block_id] = snapped
+        if moved:
+            self.move_requested.emit(moved)
+
+    def _port_at(self, pos: QPointF) -> PortItem | None:
+        return next((item for item in self.items(pos) if isinstance(item, PortItem)), None)
+
+
+def _snap(value: float) -> float:
+    return round(value / GRID_SNAP) * GRID_SNAP

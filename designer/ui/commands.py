@@ -1,0 +1,157 @@
+"""Undo commands: each user action is one small command that calls design methods only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtGui import QUndoCommand
+
+from designer.core.design import Connection, DesignGraph, RemovedBlock
+
+_SET_PARAM_ID = 1001
+
+
+class AddBlock(QUndoCommand):
+    """Add one block; redo after undo brings back the same id and name."""
+
+    def __init__(self, design: DesignGraph, kind: str, position: tuple[float, float]) -> None:
+        super().__init__(f"Add {kind}")
+        self._design, self._kind, self._position = design, kind, position
+        self.block_id: str | None = None
+        self._name: str | None = None
+
+    def redo(self) -> None:
+        self.block_id = self._design.add_block(self._kind, self._name, None, self._position, block_id=self.block_id)
+        self._name = self._design.block(self.block_id).name
+        self.setText(f"Add {self._name}")
+
+    def undo(self) -> None:
+        assert self.block_id is not None
+        self._design.remove_block(self.block_id)
+
+
+class RemoveBlock(QUndoCommand):
+    """Remove one block and its connections; undo puts all of them back."""
+
+    def __init__(self, design: DesignGraph, block_id: str) -> None:
+        super().__init__(f"Delete {design.block(block_id).name}")
+        self._design, self._block_id = design, block_id
+        self._removed: RemovedBlock | None = None
+
+    def redo(self) -> None:
+        self._removed = self._design.remove_block(self._block_id)
+
+    def undo(self) -> None:
+        assert self._removed is not None
+        self._design.restore_block(self._removed)
+
+
+class Connect(QUndoCommand):
+    def __init__(self, design: DesignGraph, connection: Connection) -> None:
+        super().__init__(f"Connect {_ends(design, connection)}")
+        self._design, self._connection = design, connection
+
+    def redo(self) -> None:
+        self._design.connect(self._connection)
+
+    def undo(self) -> None:
+        self._design.disconnect(self._connection)
+
+
+class Disconnect(QUndoCommand):
+    def __init__(self, design: DesignGraph, connection: Connection) -> None:
+        super().__init__(f"Disconnect {_ends(design, connection)}")
+        self._design, self._connection = design, connection
+
+    def redo(self) -> None:
+        self._design.disconnect(self._connection)
+
+    def undo(self) -> None:
+        self._design.connect(self._connection)
+
+
+class MoveBlocks(QUndoCommand):
+    """Move blocks to new positions: one command per drag, or for a whole auto-layout."""
+
+    def __init__(
+        self,
+        design: DesignGraph,
+        positions: dict[str, tuple[float, float]],
+        text: str | None = None,
+    ) -> None:
+        if text is None:
+            text = f"Move {design.block(next(iter(positions))).name}" if len(positions) == 1 else "Move blocks"
+        super().__init__(text)
+        self._design = design
+        self._new = dict(positions)
+        self._old = {block_id: design.block(block_id).position for block_id in positions}
+
+    def redo(self) -> None:
+        for block_id, position in self._new.items():
+            self._design.move_block(block_id, position)
+
+    def undo(self) -> None:
+        for block_id, position in self._old.items():
+            self._design.move_block(block_id, position)
+
+
+class SetParam(QUndoCommand):
+    """Set one parameter; consecutive edits of the same parameter merge into one step."""
+
+    def __init__(self, design: DesignGraph, block_id: str, name: str, value: Any) -> None:
+        super().__init__(f"Set {design.block(block_id).name}.{name}")
+        self._design, self.block_id, self.name = design, block_id, name
+        self._old = design.block(block_id).params[name]
+        self.value = value
+
+    def id(self) -> int:
+        return _SET_PARAM_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, SetParam) or (other.block_id, other.name) != (self.block_id, self.name):
+            return False
+        self.value = other.value
+        self.setObsolete(self.value == self._old)
+        return True
+
+    def redo(self) -> None:
+        self._design.set_param(self.block_id, self.name, self.value)
+
+    def undo(self) -> None:
+        self._design.set_param(self.block_id, self.name, self._old)
+
+
+class Rename(QUndoCommand):
+    def __init__(self, design: DesignGraph, block_id: str, name: str) -> None:
+        self._old = design.block(block_id).name
+        super().__init__(f"Rename {self._old} to {name}")
+        self._design, self._block_id, self._new = design, block_id, name
+
+    def redo(self) -> None:
+        self._design.rename_block(self._block_id, self._new)
+
+    def undo(self) -> None:
+        self._design.rename_block(self._block_id, self._old)
+
+
+class Batch(QUndoCommand):
+    """Several commands as one undo step, undone in reverse order.
+
+    The parts are held here rather than as Qt child commands, whose Python side could be collected.
+    """
+
+    def __init__(self, text: str, parts: list[QUndoCommand]) -> None:
+        super().__init__(text)
+        self._parts = parts
+
+    def redo(self) -> None:
+        for part in self._parts:
+            part.redo()
+
+    def undo(self) -> None:
+        for part in reversed(self._parts):
+            part.undo()
+
+
+def _ends(design: DesignGraph, connection: Connection) -> str:
+    return f"{design.block(connection.source).name} → {design.block(connection.target).name}"

@@ -1,0 +1,75 @@
+"""One open project: its design, file path, undo stack, and the latest inference report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from designer.core.design import DesignGraph
+from designer.core.inference import DesignReport, infer
+from designer.core.project import Project
+from designer.core.project_file import save_project
+from designer.core.summary import Summary, summarize
+
+_EVENT_NAMES = (
+    "block_added",
+    "block_removed",
+    "block_renamed",
+    "param_changed",
+    "block_moved",
+    "connected",
+    "disconnected",
+)
+
+
+class Document(QObject):
+    """Holds a project while it is edited and keeps its inference report up to date.
+
+    The report is recomputed after every change to the design (inference is fast), then
+    ``report_changed`` is emitted so that the canvas, inspector and problem list can follow.
+    """
+
+    report_changed = Signal()
+
+    def __init__(self, project: Project, path: str | Path | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.path: Path | None = None if path is None else Path(path)
+        self.undo_stack = QUndoStack(self)
+        self.report: DesignReport = infer(project.design)
+        self.summary: Summary = summarize(project.design, self.report)
+        for name in _EVENT_NAMES:
+            getattr(project.design.events, name).connect(self._on_design_changed)
+
+    @property
+    def design(self) -> DesignGraph:
+        return self.project.design
+
+    @property
+    def display_name(self) -> str:
+        """The file name, or ``Untitled`` for a project never saved."""
+        return self.path.name if self.path else "Untitled"
+
+    def is_modified(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    def save(self, path: str | Path | None = None) -> None:
+        """Write the project (to ``path`` if given, which becomes its path); raises OSError on failure."""
+        target = Path(path) if path is not None else self.path
+        if target is None:
+            raise ValueError("the project has no file yet; give a path")
+        save_project(self.project, target)
+        self.path = target
+        self.undo_stack.setClean()
+
+    def detach(self) -> None:
+        """Stop following the design, before this document is dropped."""
+        for name in _EVENT_NAMES:
+            getattr(self.design.events, name).disconnect(self._on_design_changed)
+
+    def _on_design_changed(self, *_: object) -> None:
+        self.report = infer(self.design)
+        self.summary = summarize(self.design, self.report)
+        self.report_changed.emit()

@@ -1,0 +1,100 @@
+"""What the user asks for, turned into undo commands on the document's stack.
+
+Every request is first tried on a snapshot of the design, so a refused edit never reaches the
+undo stack: the caller gets the design's own message (what, where, what to do) instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from PySide6.QtGui import QUndoCommand
+
+from designer.core.design import Connection, DesignError, DesignGraph
+from designer.core.layout import layered_positions
+from designer.ui.commands import AddBlock, Batch, Connect, Disconnect, MoveBlocks, RemoveBlock, Rename, SetParam
+from designer.ui.document import Document
+
+
+class Editor:
+    """The editing actions of one document; refusals come back as messages, never as exceptions."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+
+    @property
+    def design(self) -> DesignGraph:
+        return self.document.design
+
+    def add_block(self, kind: str, position: tuple[float, float]) -> str:
+        """Add a block of ``kind`` centred at ``position``; returns its id."""
+        command = AddBlock(self.design, kind, position)
+        self._push(command)
+        assert command.block_id is not None
+        return command.block_id
+
+    def delete(self, block_ids: Iterable[str] = (), connections: Iterable[Connection] = ()) -> None:
+        """Delete blocks (with their connections) and connections, as one undo step."""
+        block_ids = [b for b in dict.fromkeys(block_ids) if b in self.design]
+        loose = [c for c in dict.fromkeys(connections) if c.source not in block_ids and c.target not in block_ids]
+        if not block_ids and not loose:
+            return
+        count = len(block_ids) + len(loose)
+        if count > 1:
+            text = f"Delete {count} items"
+        else:
+            text = f"Delete {self.design.block(block_ids[0]).name}" if block_ids else "Delete connection"
+        parts: list[QUndoCommand] = [Disconnect(self.design, c) for c in loose]
+        parts += [RemoveBlock(self.design, b) for b in block_ids]
+        self._push(parts[0] if count == 1 else Batch(text, parts))
+
+    def connect(self, connection: Connection) -> str | None:
+        """Connect two ports, or return why not."""
+        refusal = _refusal(self.design.snapshot(), lambda d: d.connect(connection))
+        if refusal is None:
+            self._push(Connect(self.design, connection))
+        return refusal
+
+    def move(self, positions: dict[str, tuple[float, float]], text: str | None = None) -> None:
+        """Move blocks; positions equal to the current ones are ignored."""
+        changed = {b: p for b, p in positions.items() if b in self.design and self.design.block(b).position != p}
+        if changed:
+            self._push(MoveBlocks(self.design, changed, text))
+
+    def auto_layout(self) -> None:
+        """Arrange every block in layers, left to right, as one undo step."""
+        self.move(layered_positions(self.design), "Auto-layout")
+
+    def set_param(self, block_id: str, name: str, value: Any) -> str | None:
+        """Set a parameter (``None`` makes an inferred one automatic again), or return why not."""
+        trial = self.design.snapshot()
+        refusal = _refusal(trial, lambda d: d.set_param(block_id, name, value))
+        if refusal is not None:
+            return refusal
+        value = trial.block(block_id).params[name]
+        if value != self.design.block(block_id).params[name]:
+            self._push(SetParam(self.design, block_id, name, value))
+        return None
+
+    def rename(self, block_id: str, name: str) -> str | None:
+        """Rename a block, or return why not."""
+        name = name.strip()
+        if name == self.design.block(block_id).name:
+            return None
+        refusal = _refusal(self.design.snapshot(), lambda d: d.rename_block(block_id, name))
+        if refusal is None:
+            self._push(Rename(self.design, block_id, name))
+        return refusal
+
+    def _push(self, command: QUndoCommand) -> None:
+        self.document.undo_stack.push(command)
+
+
+def _refusal(trial: DesignGraph, edit: Callable[[DesignGraph], object]) -> str | None:
+    """Try ``edit`` on a snapshot and return the design's message if it refuses."""
+    try:
+        edit(trial)
+    except DesignError as exc:
+        return str(exc)
+    return None

@@ -1,0 +1,176 @@
+"""The inspector: name, help and a form of parameters for the selected block, generated from its declaration."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QScrollArea, QVBoxLayout, QWidget
+
+from designer.core.shapes import format_shape
+from designer.ui import theme
+from designer.ui.editor import Editor
+from designer.ui.palette import colour_dot
+from designer.ui.param_editors import ParamEditor, editor_for
+
+
+class Inspector(QScrollArea):
+    """Edits one block at a time; refusals show in red under the form and go out as ``message``."""
+
+    message = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.editor: Editor | None = None
+        self.block_id: str | None = None
+        self.editors: dict[str, ParamEditor] = {}
+        self._page: QWidget | None = None
+        self._show_placeholder()
+
+    def set_editor(self, editor: Editor) -> None:
+        """Follow a (new) document; the selection starts empty."""
+        if self.editor is not None:
+            self.editor.document.report_changed.disconnect(self.refresh)
+        self.editor = editor
+        editor.document.report_changed.connect(self.refresh)
+        self.show_block(None)
+
+    def show_block(self, block_id: str | None) -> None:
+        """Edit ``block_id``, or show a hint when it is None."""
+        if self.editor is None or block_id is None or block_id not in self.editor.design:
+            self.block_id = None
+            self._show_placeholder()
+            return
+        if block_id != self.block_id:
+            self.block_id = block_id
+            self._build(block_id)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Show the model's current values (after any change, undo included)."""
+        if self.editor is None or self.block_id is None:
+            return
+        design, report = self.editor.design, self.editor.document.report
+        if self.block_id not in design:
+            self.show_block(None)
+            return
+        block = design.block(self.block_id)
+        resolved = report.params.get(self.block_id, {})
+        for name, widget in self.editors.items():
+            widget.show_value(block.params[name], resolved.get(name))
+        if self.name_edit.text() != block.name and not self.name_edit.hasFocus():
+            self.name_edit.setText(block.name)
+        self.title.setText(block.name)
+        self.info.setText(self._info_text())
+        problems = report.problems_of(self.block_id)
+        self.problems.setVisible(bool(problems))
+        self.problems.setText("<br>".join(html.escape(str(p).split(": ", 1)[-1]) for p in problems))
+
+    # ---- building the page ----------------------------------------------------------------
+    def _build(self, block_id: str) -> None:
+        assert self.editor is not None
+        block = self.editor.design.block(block_id)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(12, 10, 12, 12)
+        layout.setSpacing(8)
+        self.title = _label("", "inspectorTitle")
+        kind = _kind_row(block.kind, block.spec.category)
+        help_label = _label(block.spec.help, "inspectorHelp")
+        self.info = _label("", "inspectorInfo")
+        self.problems = _label("", "inspectorError")
+        self.refusal = _label("", "inspectorError")
+        self.refusal.hide()
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setHorizontalSpacing(10)
+        form.setVerticalSpacing(6)
+        self.name_edit = QLineEdit(block.name)
+        self.name_edit.editingFinished.connect(lambda: self._on_rename(block_id))
+        form.addRow("name", self.name_edit)
+        self.editors = {}
+        for param in block.spec.params:
+            widget = editor_for(param)
+            widget.edited.connect(lambda value, name=param.name: self._on_edited(block_id, name, value))
+            row_label = QLabel(param.name)
+            row_label.setToolTip(widget.toolTip())
+            form.addRow(row_label, widget)
+            self.editors[param.name] = widget
+        layout.addWidget(self.title)
+        layout.addLayout(kind)
+        for widget in (help_label, self.info, self.problems):
+            layout.addWidget(widget)
+        layout.addLayout(form)
+        layout.addWidget(self.refusal)
+        layout.addStretch(1)
+        self._set_page(page)
+
+    def _show_placeholder(self) -> None:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(16, 16, 16, 16)
+        hint = _label("Select a block on the canvas to see and edit its parameters.", "placeholder")
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(hint)
+        layout.addStretch(1)
+        self.editors = {}
+        self._set_page(page)
+
+    def _set_page(self, page: QWidget) -> None:
+        old = self.takeWidget()
+        if old is not None:
+            old.deleteLater()
+        self.setWidget(page)
+        self._page = page
+
+    def _info_text(self) -> str:
+        assert self.editor is not None and self.block_id is not None
+        report, summary = self.editor.document.report, self.editor.document.summary
+        types = report.outputs.get(self.block_id)
+        name = self.editor.design.block(self.block_id).name
+        count = next((row.params for row in summary.blocks if row.name == name), None)
+        if count is None:
+            return "Output and parameters unknown until the problems above it are fixed"
+        shape = format_shape(types[0].shape) if types else "—"
+        return f"Output <b>{shape}</b> · {count:,} parameters"
+
+    # ---- edits ----------------------------------------------------------------------------
+    def _on_edited(self, block_id: str, name: str, value: Any) -> None:
+        if self.editor is None or block_id != self.block_id or block_id not in self.editor.design:
+            return
+        self._report(self.editor.set_param(block_id, name, value))
+        self.refresh()
+
+    def _on_rename(self, block_id: str) -> None:
+        if self.editor is None or block_id != self.block_id or block_id not in self.editor.design:
+            return
+        self._report(self.editor.rename(block_id, self.name_edit.text()))
+        self.name_edit.setText(self.editor.design.block(block_id).name)
+
+    def _report(self, refusal: str | None) -> None:
+        self.refusal.setVisible(refusal is not None)
+        self.refusal.setText(refusal or "")
+        if refusal is not None:
+            self.message.emit(refusal)
+
+
+def _kind_row(kind: str, category: str) -> QHBoxLayout:
+    icon = QLabel()
+    icon.setPixmap(colour_dot(theme.category_colour(category)).pixmap(10, 10))
+    row = QHBoxLayout()
+    row.setSpacing(6)
+    row.addWidget(icon)
+    row.addWidget(_label(f"{kind} · {category}", "inspectorKind"), 1)
+    return row
+
+
+def _label(text: str, object_name: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName(object_name)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label

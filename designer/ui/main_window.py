@@ -1,0 +1,181 @@
+"""The main window: palette, canvas, inspector and problem list around one open document."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QUndoGroup
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
+
+from designer.core.design import Connection
+from designer.ui import theme
+from designer.ui.canvas.scene import DesignScene
+from designer.ui.canvas.view import DesignView
+from designer.ui.document import Document
+from designer.ui.editor import Editor
+from designer.ui.file_actions import FileActions
+from designer.ui.inspector import Inspector
+from designer.ui.menus import build_menus
+from designer.ui.palette import BlockPalette
+from designer.ui.problems import ProblemList
+
+MESSAGE_MS = 6000
+OPENING_ZOOM = 0.8
+
+
+class MainWindow(QMainWindow):
+    """The editor window; :meth:`set_document` swaps the project it shows."""
+
+    def __init__(self, document: Document) -> None:
+        super().__init__()
+        self.setStyleSheet(theme.STYLE_SHEET)
+        self.resize(1440, 900)
+        self.undo_group = QUndoGroup(self)
+        self.view = DesignView()
+        self.setCentralWidget(self.view)
+        self.block_palette = BlockPalette()
+        self.inspector = Inspector()
+        self.problems = ProblemList()
+        self.docks = [
+            self._dock("Blocks", self.block_palette, Qt.DockWidgetArea.LeftDockWidgetArea, 240),
+            self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea, 320),
+            self._dock("Problems", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea, 120),
+        ]
+        self._params_label, self._problems_label = QLabel(), QLabel()
+        self.statusBar().addPermanentWidget(self._problems_label)
+        self.statusBar().addPermanentWidget(self._params_label)
+        self.files = FileActions(self)
+        self.menu_actions = build_menus(self)
+        self.block_palette.block_activated.connect(self.add_block_at_centre)
+        self.view.block_dropped.connect(self.add_block_at)
+        self.inspector.message.connect(self.show_message)
+        self.problems.block_chosen.connect(self.reveal_block)
+        self.document: Document | None = None
+        self.scene: DesignScene | None = None
+        self.set_document(document)
+
+    # ---- the open document ----------------------------------------------------------------
+    def set_document(self, document: Document) -> None:
+        """Show and edit ``document`` instead of the current one."""
+        old_document, old_scene = self.document, self.scene
+        if old_scene is not None and old_document is not None:
+            old_scene.selectionChanged.disconnect(self._on_selection_changed)
+            old_document.undo_stack.cleanChanged.disconnect(self._on_clean_changed)
+            old_document.report_changed.disconnect(self._on_report_changed)
+            old_scene.detach()
+            old_document.detach()
+            self.undo_group.removeStack(old_document.undo_stack)
+        self.document, self.editor = document, Editor(document)
+        self.scene = DesignScene(document, self)
+        self.scene.connect_requested.connect(self.connect_ports)
+        self.scene.move_requested.connect(self.editor.move)
+        self.scene.message.connect(self.show_message)
+        self.scene.selectionChanged.connect(self._on_selection_changed)
+        self.view.setScene(self.scene)
+        self.undo_group.addStack(document.undo_stack)
+        self.undo_group.setActiveStack(document.undo_stack)
+        document.undo_stack.cleanChanged.connect(self._on_clean_changed)
+        document.report_changed.connect(self._on_report_changed)
+        self.inspector.set_editor(self.editor)
+        self._on_report_changed()
+        self.update_title()
+        QTimer.singleShot(0, lambda: self.view.fit_to_items(OPENING_ZOOM))
+        if old_document is not None and old_scene is not None:
+            old_scene.deleteLater()
+            old_document.deleteLater()
+
+    def update_title(self) -> None:
+        """File name, and an asterisk while there are unsaved changes."""
+        assert self.document is not None
+        self.setWindowTitle(f"{self.document.display_name}[*] — {self.document.project.name} — Designer")
+        self.setWindowModified(self.document.is_modified())
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, MESSAGE_MS)
+
+    # ---- edits from the palette and the canvas --------------------------------------------
+    def add_block_at(self, kind: str, position: QPointF) -> str:
+        """Add a block of ``kind`` at a scene position and select it."""
+        block_id = self.editor.add_block(kind, (round(position.x() / 10) * 10, round(position.y() / 10) * 10))
+        self.scene.select_block(block_id)
+        return block_id
+
+    def add_block_at_centre(self, kind: str) -> str:
+        """Add a block in the middle of the view, moved down until it does not cover another block."""
+        centre = self.view.visible_centre()
+        x, y = round(centre.x() / 10) * 10, round(centre.y() / 10) * 10
+        taken = [b.position for b in self.editor.design.blocks()]
+        while any(abs(x - bx) < theme.BLOCK_WIDTH and abs(y - by) < 70 for bx, by in taken):
+            y += 80
+        return self.add_block_at(kind, QPointF(x, y))
+
+    def connect_ports(self, connection: Connection) -> None:
+        refusal = self.editor.connect(connection)
+        self.show_message(f"Not connected: {refusal}" if refusal else "Connected")
+
+    def delete_selection(self) -> None:
+        assert self.scene is not None
+        self.editor.delete(self.scene.selected_block_ids(), self.scene.selected_connections())
+
+    def select_all(self) -> None:
+        assert self.scene is not None
+        for item in self.scene.blocks.values():
+            item.setSelected(True)
+
+    def auto_layout(self) -> None:
+        self.editor.auto_layout()
+        self.view.fit_to_items()
+
+    def reveal_block(self, block_id: str) -> None:
+        """Select ``block_id`` and scroll the canvas to it."""
+        assert self.scene is not None
+        self.scene.select_block(block_id)
+        if block_id in self.scene.blocks:
+            self.view.centerOn(self.scene.blocks[block_id])
+
+    # ---- following the document -----------------------------------------------------------
+    def _on_clean_changed(self, clean: bool) -> None:
+        self.setWindowModified(not clean)
+
+    def _on_selection_changed(self) -> None:
+        assert self.scene is not None
+        selected = self.scene.selected_block_ids()
+        self.inspector.show_block(selected[0] if len(selected) == 1 else None)
+
+    def _on_report_changed(self) -> None:
+        assert self.document is not None
+        report, summary = self.document.report, self.document.summary
+        self.problems.show_problems(report.problems)
+        errors, warnings = len(report.errors), len(report.warnings)
+        counts = [_count(errors, "error"), _count(warnings, "warning")]
+        self._problems_label.setText(" · ".join(c for c in counts if c) or "No problems")
+        self._problems_label.setStyleSheet(f"color: {'#b91c1c' if errors else '#15803d'};")
+        at_least = "≥ " if errors else ""
+        self._params_label.setText(
+            f"{len(self.document.design)} blocks · {at_least}{summary.total_params:,} parameters"
+        )
+        self._params_label.setToolTip("Blocks with errors are not counted" if errors else "Trainable parameters")
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, size: int) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(title)
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        self.addDockWidget(area, dock)
+        orientation = (
+            Qt.Orientation.Vertical if area == Qt.DockWidgetArea.BottomDockWidgetArea else Qt.Orientation.Horizontal
+        )
+        self.resizeDocks([dock], [size], orientation)
+        return dock
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.files.confirm_discard():
+            event.accept()
+        else:
+            event.ignore()
+
+
+def _count(n: int, noun: str) -> str:
+    """``2 errors``, ``1 warning``, or nothing for none."""
+    return f"{n} {noun}{'s' if n != 1 else ''}" if n else ""

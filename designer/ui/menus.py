@@ -1,0 +1,84 @@
+"""The menu bar of the main window and the actions behind it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+
+from designer.core.templates import list_templates
+
+if TYPE_CHECKING:
+    from designer.ui.main_window import MainWindow
+
+
+@dataclass
+class Actions:
+    """The actions tests and toolbars reach by name."""
+
+    save: QAction
+    save_as: QAction
+    open: QAction
+    quit: QAction
+    undo: QAction
+    redo: QAction
+    delete: QAction
+    select_all: QAction
+    fit: QAction
+    auto_layout: QAction
+    zoom_in: QAction
+    zoom_out: QAction
+
+
+def build_menus(window: MainWindow) -> Actions:
+    """Create the File, Edit and View menus of ``window``."""
+    bar = window.menuBar()
+    files = window.files
+
+    def action(text: str, slot: object, shortcut: QKeySequence | str | None = None) -> QAction:
+        act = QAction(text, window)
+        if shortcut is not None:
+            act.setShortcut(QKeySequence(shortcut))
+        act.triggered.connect(lambda _checked=False: slot())
+        window.addAction(act)
+        return act
+
+    file_menu = bar.addMenu("&File")
+    templates = file_menu.addMenu("&New from Template")
+    for template in list_templates():
+        act = action(template.title, lambda name=template.name: files.new_from_template(name))
+        act.setStatusTip(template.description)
+        templates.addAction(act)
+    acts = Actions(
+        open=action("&Open…", files.open, QKeySequence.StandardKey.Open),
+        save=action("&Save", files.save, QKeySequence.StandardKey.Save),
+        save_as=action("Save &As…", files.save_as, QKeySequence.StandardKey.SaveAs),
+        quit=action("&Quit", window.close, QKeySequence.StandardKey.Quit),
+        undo=window.undo_group.createUndoAction(window, "&Undo"),
+        redo=window.undo_group.createRedoAction(window, "&Redo"),
+        delete=action("&Delete", window.delete_selection, QKeySequence.StandardKey.Delete),
+        select_all=action("Select &All", window.select_all, QKeySequence.StandardKey.SelectAll),
+        fit=action("&Fit to View", window.view.fit_to_items, "F"),
+        auto_layout=action("&Auto-layout", window.auto_layout, "Ctrl+L"),
+        zoom_in=action("Zoom &In", lambda: window.view.zoom_by(1.25), QKeySequence.StandardKey.ZoomIn),
+        zoom_out=action("Zoom &Out", lambda: window.view.zoom_by(0.8), QKeySequence.StandardKey.ZoomOut),
+    )
+    acts.undo.setShortcut(QKeySequence.StandardKey.Undo)
+    acts.redo.setShortcut(QKeySequence.StandardKey.Redo)
+    acts.delete.setShortcuts([QKeySequence(QKeySequence.StandardKey.Delete), QKeySequence("Backspace")])
+    file_menu.addActions([acts.open, acts.save, acts.save_as])
+    file_menu.addSeparator()
+    file_menu.addAction(acts.quit)
+    edit_menu = bar.addMenu("&Edit")
+    edit_menu.addActions([acts.undo, acts.redo])
+    edit_menu.addSeparator()
+    edit_menu.addActions([acts.delete, acts.select_all])
+    view_menu = bar.addMenu("&View")
+    view_menu.addActions([acts.fit, acts.zoom_in, acts.zoom_out])
+    view_menu.addSeparator()
+    view_menu.addAction(acts.auto_layout)
+    view_menu.addSeparator()
+    for dock in window.docks:
+        view_menu.addAction(dock.toggleViewAction())
+    return acts

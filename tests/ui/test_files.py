@@ -1,0 +1,106 @@
+"""Files: save and reopen, a corrupt file, new from template, the title, and starting the app."""
+
+import json
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from designer.core.project_file import load_project
+from designer.ui import app
+from tests.ui.helpers import assert_scene_matches_model
+
+
+def test_save_as_then_reopen_gives_the_same_design(window, dialogs, tmp_path):
+    design = window.document.design
+    window.editor.set_param(design.find("conv1"), "out_channels", 12)
+    window.editor.add_block("Tanh", (300.0, 300.0))
+    assert window.windowTitle().startswith("Untitled[*]") and window.isWindowModified()
+    dialogs.save_path = str(tmp_path / "mine")
+    window.menu_actions.save.trigger()  # no file yet: asks where, and adds .json
+    saved = tmp_path / "mine.json"
+    assert saved.is_file()
+    assert not window.isWindowModified() and window.windowTitle().startswith("mine.json[*]")
+    assert load_project(saved).design == design
+    expected = design.snapshot()
+    dialogs.open_path = str(saved)
+    window.editor.rename(design.find("conv1"), "changed")
+    dialogs.answer = dialogs.answer.Discard
+    window.menu_actions.open.trigger()
+    assert ("question", "Save the changes to mine.json first?") in dialogs.messages
+    assert window.document.design == expected
+    assert window.document.path == saved
+    assert_scene_matches_model(window)
+
+
+def test_save_writes_to_the_same_file_without_asking(window, project_file, dialogs):
+    assert window.files.open_path(project_file)
+    window.editor.rename(window.document.design.find("conv1"), "stem")
+    window.menu_actions.save.trigger()
+    assert json.loads(project_file.read_text())["design"]["blocks"][1]["name"] == "stem"
+    assert not window.isWindowModified()
+    assert dialogs.messages == []
+
+
+def test_a_corrupt_file_is_reported_and_the_current_work_stays(window, dialogs, tmp_path):
+    design = window.document.design
+    window.editor.rename(design.find("conv1"), "stem")
+    current = design.snapshot()
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format": "designer-project", "version": 1, "design": {"blocks": [{"kind": 3}]}}')
+    dialogs.open_path = str(broken)
+    dialogs.answer = dialogs.answer.Discard
+    window.menu_actions.open.trigger()
+    kind, text = dialogs.messages[-1]
+    assert kind == "warning" and "broken.json" in text and "design.blocks[0]" in text
+    assert window.document.design is design and design == current
+    assert window.isWindowModified()
+    assert_scene_matches_model(window)
+
+
+def test_cancel_keeps_unsaved_work(window, dialogs):
+    window.editor.rename(window.document.design.find("conv1"), "stem")
+    document = window.document
+    dialogs.answer = dialogs.answer.Cancel
+    assert not window.files.new_from_template("mlp-tabular")
+    assert window.document is document
+    assert not window.close()
+
+
+def test_new_from_template_replaces_the_design_and_its_undo_history(window):
+    old_stack = window.document.undo_stack
+    assert window.files.new_from_template("resnet-mini")
+    assert window.document.project.name != "LeNet for digits"
+    assert window.document.undo_stack is not old_stack
+    assert not window.menu_actions.undo.isEnabled()
+    window.editor.add_block("ReLU", (0.0, 0.0))
+    assert window.menu_actions.undo.isEnabled()
+    assert_scene_matches_model(window)
+
+
+def test_the_app_opens_a_broken_path_on_the_template_with_a_message(qtbot, dialogs, tmp_path):
+    broken = tmp_path / "nope.json"
+    broken.write_text("not json")
+    window = app.create_window(str(broken))
+    qtbot.addWidget(window)
+    assert window.document.project.name == "LeNet for digits"
+    kind, text = dialogs.messages[-1]
+    assert kind == "warning" and "nope.json" in text and "not valid JSON" in text
+
+
+def test_the_app_opens_a_file(qtbot, project_file):
+    window = app.create_window(str(project_file))
+    qtbot.addWidget(window)
+    assert window.document.path == project_file
+    assert window.windowTitle().startswith("lenet.json[*]")
+
+
+def test_run_shows_the_window_and_returns_the_event_loop_status(qtbot, project_file):
+    shown = []
+
+    def quit_when_shown():
+        shown.extend(w for w in QApplication.topLevelWidgets() if w.isVisible() and w.windowTitle())
+        QApplication.quit()
+
+    QTimer.singleShot(200, quit_when_shown)
+    assert app.run(str(project_file)) == 0
+    assert any(w.windowTitle().startswith("lenet.json") for w in shown)

@@ -1,0 +1,87 @@
+"""Random edits with undo and redo in between: the canvas always shows the design, and undo returns to the start."""
+
+import random
+from typing import Any
+
+import pytest
+
+from designer.core.blocks import REGISTRY
+from designer.core.design import Connection
+from designer.core.params import BoolParam, ChoiceParam, FloatParam, IntListParam, IntParam, PaddingParam, Param
+from tests.ui.helpers import assert_scene_matches_model
+
+KINDS = sorted(REGISTRY)
+
+
+def _value(rng: random.Random, param: Param) -> Any:
+    """A value for ``param``: mostly allowed, sometimes not (the editor must refuse those cleanly)."""
+    if isinstance(param, BoolParam):
+        return rng.random() < 0.5
+    if isinstance(param, ChoiceParam):
+        return rng.choice(param.choices)
+    if isinstance(param, IntParam):
+        if (param.inferred or param.optional) and rng.random() < 0.3:
+            return None
+        low = param.minimum if param.minimum is not None else -3
+        return rng.randint(low - 1, low + 6)
+    if isinstance(param, FloatParam):
+        return round(rng.uniform(-0.2, 1.2), 2)
+    if isinstance(param, IntListParam):
+        return [rng.randint(1, 9) for _ in range(rng.randint(1, 3))]
+    if isinstance(param, PaddingParam):
+        return rng.choice(["same", "valid", 0, 1, 2, "x"])
+    return param.default
+
+
+def _random_edit(rng: random.Random, window) -> None:
+    editor, design = window.editor, window.document.design
+    blocks = [b.id for b in design.blocks()]
+    roll = rng.random()
+    if roll < 0.18 or not blocks:
+        editor.add_block(rng.choice(KINDS), (rng.randrange(-400, 1600, 10), rng.randrange(-300, 300, 10)))
+    elif roll < 0.28:
+        connections = design.connections()
+        picked = rng.sample(blocks, k=min(len(blocks), rng.randint(0, 2)))
+        editor.delete(picked, rng.sample(connections, k=min(len(connections), rng.randint(0, 2))))
+    elif roll < 0.45:
+        sources = [b for b in blocks if design.block(b).spec.outputs]
+        if sources:
+            target = design.block(rng.choice(blocks))
+            ports = target.spec.input_ports(target.params)
+            if ports:
+                editor.connect(Connection(rng.choice(sources), "out", target.id, rng.choice(ports)))
+    elif roll < 0.55:
+        picked = rng.sample(blocks, k=min(len(blocks), rng.randint(1, 3)))
+        editor.move({b: (rng.randrange(-400, 1600, 10), rng.randrange(-300, 300, 10)) for b in picked})
+    elif roll < 0.75:
+        block = design.block(rng.choice(blocks))
+        if block.spec.params:
+            param = rng.choice(block.spec.params)
+            editor.set_param(block.id, param.name, _value(rng, param))
+    elif roll < 0.8:
+        editor.rename(rng.choice(blocks), rng.choice(["a", "b", "conv1", "fc2", "x_1", "1bad", "forward", "ok name"]))
+    elif roll < 0.82:
+        editor.auto_layout()
+    elif roll < 0.93:
+        for _ in range(rng.randint(1, 3)):
+            window.menu_actions.undo.trigger()
+    else:
+        for _ in range(rng.randint(1, 2)):
+            window.menu_actions.redo.trigger()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_edits_keep_the_canvas_true_and_undo_all_the_way_back(window, seed):
+    rng = random.Random(seed)
+    design, stack = window.document.design, window.document.undo_stack
+    start = design.snapshot()
+    for _ in range(60):
+        _random_edit(rng, window)
+        assert_scene_matches_model(window)
+    while stack.canUndo():
+        window.menu_actions.undo.trigger()
+    assert design == start
+    assert_scene_matches_model(window)
+    while stack.canRedo():
+        window.menu_actions.redo.trigger()
+    assert_scene_matches_model(window)
