@@ -78,11 +78,6 @@ class ShapeContext:
         return format_shape(src) if src and len(src) > 1 else None
 
 
-def same_as_input(ctx: ShapeContext) -> list[TensorType]:
-    """The shape rule of blocks that keep their input's type (activations, dropout)."""
-    return [ctx.x]
-
-
 def no_params(_: dict[str, Any], __: list[TensorType]) -> int:
     return 0
 
