@@ -49,11 +49,6 @@ def values(*shape):
     return torch.arange(math.prod(shape), dtype=torch.float32).reshape(shape)
 
 
-@pytest.fixture(autouse=True)
-def seed():
-    torch.manual_seed(0)
-
-
 def test_these_tests_cover_every_kind_of_their_categories():
     assert {kind for kind, spec in REGISTRY.items() if spec.category in CATEGORIES} == COVERED
 

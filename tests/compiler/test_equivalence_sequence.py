@@ -39,11 +39,6 @@ def run_both(gm, reference, *xs, train=False):
     return got, want
 
 
-@pytest.fixture(autouse=True)
-def seed():
-    torch.manual_seed(0)
-
-
 def test_these_tests_cover_every_kind_of_their_categories():
     assert {kind for kind, spec in REGISTRY.items() if spec.category in CATEGORIES} == COVERED
 
