@@ -142,3 +142,15 @@ def _evaluate(expression: str, sizes: dict[str, int]) -> int:
     if not _EXPRESSION.fullmatch(text):
         raise ValueError(f"unexpected symbolic size {expression!r}")
     return int(eval(text, {"__builtins__": {}}, dict(sizes)))
+
+
+def run_both(gm, reference, *xs, train=False):
+    """The outputs of the compiled network and of the hand-written function, from the same random stream."""
+    gm.train(train)
+    with torch.no_grad():
+        torch.manual_seed(7)
+        got = gm(*xs)
+        torch.manual_seed(7)
+        want = reference(*xs)
+    assert got.shape == want.shape
+    return got, want

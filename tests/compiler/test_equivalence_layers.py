@@ -15,7 +15,7 @@ from torch.testing import assert_close
 
 from designer.core import blocks
 from designer.core.blocks import REGISTRY
-from tests.compiler.harness import BLOCK, compile_block, copy_weights
+from tests.compiler.harness import BLOCK, compile_block, copy_weights, run_both
 
 CATEGORIES = {"Convolution", "Pooling", "Layers", "Normalisation", "Regularisation", "Activation", "Merge", "Shape"}
 COVERED: set[str] = set()
@@ -33,14 +33,7 @@ def assert_equivalent(kind, params, reference, *xs, train=False):
     if isinstance(reference, nn.Module):
         copy_weights(gm.get_submodule(BLOCK), reference)
         reference.train(train)
-    gm.train(train)
-    with torch.no_grad():
-        torch.manual_seed(7)
-        got = gm(*xs)
-        torch.manual_seed(7)
-        want = reference(*xs)
-    assert got.shape == want.shape
-    assert_close(got, want)
+    assert_close(*run_both(gm, reference, *xs, train=train))
     return gm
 
 

@@ -14,7 +14,7 @@ from torch import nn
 from torch.testing import assert_close
 
 from designer.core.blocks import REGISTRY
-from tests.compiler.harness import BLOCK, VOCAB, compile_block, copy_weights
+from tests.compiler.harness import BLOCK, VOCAB, compile_block, copy_weights, run_both
 
 CATEGORIES = {"Recurrent", "Attention"}
 COVERED: set[str] = set()
@@ -25,18 +25,6 @@ def covers(*kinds):
     """Record that the decorated test compares ``kinds`` with hand-written torch."""
     COVERED.update(kinds)
     return lambda test: test
-
-
-def run_both(gm, reference, *xs, train=False):
-    """The outputs of the compiled network and of the hand-written function, from the same random stream."""
-    gm.train(train)
-    with torch.no_grad():
-        torch.manual_seed(7)
-        got = gm(*xs)
-        torch.manual_seed(7)
-        want = reference(*xs)
-    assert got.shape == want.shape
-    return got, want
 
 
 def test_these_tests_cover_every_kind_of_their_categories():
