@@ -1,48 +1,20 @@
-"""The ``designer`` command: the editor, and headless commands for scripts and CI.
-
-    designer [FILE]                               open the editor (an example design when no FILE)
-    designer templates                            list the shipped templates
-    designer new --template NAME -o FILE          start a project from a template
-    designer check FILE                           exit 0 when the design is valid, 1 with its problems
-    designer summary FILE [--json]                output shape and parameters of every block
-
-Exit status 2 means the file could not be read; the message says why and where.
-"""
+"""Commands on project files: templates, new, check, summary."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
-from designer import __version__
+from designer.cli.common import EXIT_PROBLEMS, fail
 from designer.core.inference import infer
 from designer.core.project import Project
-from designer.core.project_file import ProjectFileError, load_project, save_project
+from designer.core.project_file import load_project, save_project
 from designer.core.summary import Summary, summarize
 from designer.core.templates import list_templates, load_template
 
-COMMANDS = ("templates", "new", "check", "summary")
-EXIT_PROBLEMS, EXIT_UNREADABLE = 1, 2
 
-
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
-        return _open_editor(argv[0] if argv else None)
-    args = _parser().parse_args(argv)
-    try:
-        return args.run(args)
-    except ProjectFileError as exc:
-        print(f"designer: cannot read {exc}", file=sys.stderr)
-        return EXIT_UNREADABLE
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="designer", description="Design neural networks by drawing them.")
-    parser.add_argument("--version", action="version", version=f"designer {__version__}")
-    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+def register(sub: argparse._SubParsersAction) -> None:
     sub.add_parser("templates", help="list the shipped templates").set_defaults(run=_templates)
     new = sub.add_parser("new", help="start a project from a template")
     new.add_argument("--template", required=True, help="template name (see 'designer templates')")
@@ -56,13 +28,6 @@ def _parser() -> argparse.ArgumentParser:
     summary.add_argument("file", type=Path)
     summary.add_argument("--json", action="store_true", help="print JSON instead of a table")
     summary.set_defaults(run=_summary)
-    return parser
-
-
-def _open_editor(path: str | None) -> int:
-    from designer.ui.app import run
-
-    return run(path)
 
 
 def _templates(_: argparse.Namespace) -> int:
@@ -77,16 +42,13 @@ def _new(args: argparse.Namespace) -> int:
     try:
         project = load_template(args.template)
     except KeyError as exc:
-        print(f"designer: {exc.args[0]}", file=sys.stderr)
-        return EXIT_UNREADABLE
+        return fail(exc.args[0])
     if args.output.exists() and not args.force:
-        print(f"designer: {args.output} already exists; use --force to overwrite it", file=sys.stderr)
-        return EXIT_UNREADABLE
+        return fail(f"{args.output} already exists; use --force to overwrite it")
     try:
         save_project(project, args.output)
     except OSError as exc:
-        print(f"designer: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
-        return EXIT_UNREADABLE
+        return fail(f"cannot write {args.output}: {exc.strerror or exc}")
     print(f"{args.output}: new project from template {args.template} ({len(project.design)} blocks)")
     return 0
 

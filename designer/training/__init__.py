@@ -1,0 +1,1 @@
+"""Training: datasets held in memory, the training loop, and the engine process that streams events."""

@@ -1,0 +1,31 @@
+"""The engine's events: one JSON object per line, the only thing the GUI reads from a training run.
+
+Every event has ``"event"`` (its kind) and ``"time"`` (seconds since the run started). The kinds, in the order
+a run sends them:
+
+``start``       run (run folder), project, device ("cpu", "cuda:0", "mps"), precision ("fp32", "bf16"),
+                epochs, steps_per_epoch, batch_size, train_samples, val_samples, parameters, task,
+                class_names (classification), blocks (block names in design order), config (the settings used)
+``step``        epoch (1-based), step (global, 1-based), loss, lr, samples_per_s; sent at most every 50 ms,
+                and always for the last step of an epoch
+``gradients``   epoch, step, blocks: {block name: {"grad_norm": float, "weight_norm": float}} for blocks with
+                weights; sent a few times per epoch
+``epoch``       epoch, train: {loss, accuracy | mae, rmse}, val: {the same}, lr, seconds, samples_per_s,
+                eta_s (seconds left), best (true when this epoch is the best so far on the monitored metric),
+                and for classification confusion (rows: true class, columns: predicted), precision, recall
+                (per class, on validation)
+``checkpoint``  epoch, kind ("last" | "best"), path
+``warning``     message
+``done``        reason ("finished" | "stopped" | "early stopping"), epochs (finished epochs), best
+                ({"epoch", "metric", "value"}), seconds, run
+``error``       kind ("diverged" | "out of memory" | "data" | "design" | "settings" | "internal"), message,
+                epoch (when known); the last event of a failed run. The run folder keeps the last good weights.
+
+A stopped run (SIGINT, SIGTERM, or a line ``stop`` on the engine's stdin) ends within a second with ``done``
+and reason "stopped"; the weights of its last finished epoch are in ``last.pt``.
+"""
+
+from __future__ import annotations
+
+EVENT_KINDS = ("start", "step", "gradients", "epoch", "checkpoint", "warning", "done", "error")
+ERROR_KINDS = ("diverged", "out of memory", "data", "design", "settings", "internal")
