@@ -1,0 +1,46 @@
+"""Side-by-side timing: run two contenders alternately so that a noisy, shared machine slows both alike."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Median seconds per call of ``ours`` and of the ``reference``, and their ratio (ours / reference)."""
+
+    ours_s: float
+    reference_s: float
+
+    @property
+    def ratio(self) -> float:
+        return self.ours_s / self.reference_s
+
+
+def compare(ours: Callable[[], object], reference: Callable[[], object], *, rounds: int, calls: int) -> Comparison:
+    """Time ``calls`` calls of each, alternating which goes first, ``rounds`` times; medians of the per-call times."""
+    ours(), reference()  # warm up both (allocator, kernels, caches)
+    ours_times: list[float] = []
+    reference_times: list[float] = []
+    for i in range(rounds):
+        pair = [(ours, ours_times), (reference, reference_times)]
+        for fn, times in pair if i % 2 == 0 else reversed(pair):
+            start = time.perf_counter()
+            for _ in range(calls):
+                fn()
+            times.append((time.perf_counter() - start) / calls)
+    return Comparison(statistics.median(ours_times), statistics.median(reference_times))
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The ``q``-th percentile (0–100) of ``values``, by linear interpolation."""
+    ordered = sorted(values)
+    if not ordered:
+        raise ValueError("no values to take a percentile of")
+    rank = (len(ordered) - 1) * q / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
