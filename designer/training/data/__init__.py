@@ -1,0 +1,40 @@
+"""Data sources: every one loads into a :class:`~designer.training.dataset.Dataset`, split and normalised."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from designer.core.dataset_settings import resolve_dataset_settings
+from designer.training.data import builtin
+from designer.training.data.prepare import prepare
+from designer.training.data.raw import RawData
+from designer.training.dataset import DataError, Dataset
+
+Source = Callable[[dict[str, Any]], RawData]
+
+_SOURCES: dict[str, Source] = {
+    "digits": builtin.load_digits,
+    "iris": builtin.load_tabular,
+    "wine": builtin.load_tabular,
+    "breast-cancer": builtin.load_tabular,
+}
+
+
+def load_dataset(settings: dict[str, Any], base_dir: Path | None = None) -> Dataset:
+    """Load the dataset a project's ``"dataset"`` settings describe; raises :class:`DataError` for any problem.
+
+    ``base_dir`` is the project file's folder: a relative ``path`` is read from there.
+    """
+    try:
+        resolved = resolve_dataset_settings(settings)
+    except ValueError as exc:
+        raise DataError(str(exc), where="dataset settings") from None
+    if resolved["path"]:
+        path = Path(resolved["path"]).expanduser()
+        resolved["path"] = path if path.is_absolute() or base_dir is None else Path(base_dir) / path
+    return prepare(_SOURCES[resolved["source"]](resolved), resolved)
+
+
+__all__ = ["DataError", "Dataset", "load_dataset"]
