@@ -5,6 +5,7 @@
     designer new --template NAME -o FILE          start a project from a template
     designer check FILE                           exit 0 when the design is valid, 1 with its problems
     designer summary FILE [--json]                output shape and parameters of every block
+    designer doctor                               what this machine offers: Python, torch, GPU, Qt, ONNX Runtime
 
 Exit status 2 means a file could not be read or written; the message says why and where.
 
@@ -18,11 +19,14 @@ import argparse
 import sys
 
 from designer import __version__
-from designer.cli import project_commands
+from designer.cli import doctor_command, project_commands
 from designer.cli.common import EXIT_UNREADABLE, fail
 from designer.core.project_file import ProjectFileError
 
-COMMAND_MODULES = (project_commands,)
+COMMAND_MODULES = (
+    project_commands,
+    doctor_command,
+)
 
 
 def main(argv: list[str] | None = None) -> int:
