@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from designer.core.blocks import REGISTRY, get_block
-from designer.core.design import Connection, DesignError, DesignGraph
+from designer.core.design import Block, Connection, DesignError, DesignGraph
 from designer.core.params import ParamError
 from designer.core.project import Project
 
@@ -46,25 +46,32 @@ def project_to_json(project: Project) -> dict[str, Any]:
         "version": VERSION,
         "name": project.name,
         "description": project.description,
-        "design": {
-            "blocks": [
-                {
-                    "id": b.id,
-                    "kind": b.kind,
-                    "name": b.name,
-                    "position": list(b.position),
-                    "params": {p.name: p.to_json(b.params[p.name]) for p in b.spec.params},
-                }
-                for b in design.blocks()
-            ],
-            "connections": [
-                {"source": c.source, "source_port": c.source_port, "target": c.target, "target_port": c.target_port}
-                for c in design.connections()
-            ],
-        },
+        "design": design_to_json(design),
         "dataset": project.dataset,
         "training": project.training,
     }
+
+
+def design_to_json(design: DesignGraph) -> dict[str, Any]:
+    """The ``blocks`` and ``connections`` of a design, as a project file holds them."""
+    return {
+        "blocks": [block_to_json(b) for b in design.blocks()],
+        "connections": [connection_to_json(c) for c in design.connections()],
+    }
+
+
+def block_to_json(block: Block) -> dict[str, Any]:
+    return {
+        "id": block.id,
+        "kind": block.kind,
+        "name": block.name,
+        "position": list(block.position),
+        "params": {p.name: p.to_json(block.params[p.name]) for p in block.spec.params},
+    }
+
+
+def connection_to_json(c: Connection) -> dict[str, str]:
+    return {"source": c.source, "source_port": c.source_port, "target": c.target, "target_port": c.target_port}
 
 
 def dumps(project: Project) -> str:
@@ -140,6 +147,14 @@ def loads(data: str | bytes) -> Project:
 
 
 def _parse(data: str | bytes) -> dict[str, Any]:
+    document = parse_json(data)
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ProjectFileError(f'not a Designer project (it needs "format": "{FORMAT}" at the top)')
+    return document
+
+
+def parse_json(data: str | bytes) -> Any:
+    """Decode and parse JSON text, refusing NaN and Infinity; raises :class:`ProjectFileError` with the place."""
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8-sig")
@@ -153,8 +168,6 @@ def _parse(data: str | bytes) -> dict[str, Any]:
         raise ProjectFileError("not a project file: nested too deeply") from None
     except ValueError as exc:  # e.g. integers with thousands of digits
         raise ProjectFileError(f"not valid JSON: {exc}") from None
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise ProjectFileError(f'not a Designer project (it needs "format": "{FORMAT}" at the top)')
     return document
 
 
@@ -186,14 +199,23 @@ def _build(document: dict[str, Any]) -> Project:
         training=reader.field(document, "training", dict, {}, ""),
     )
     design_doc = reader.field(document, "design", dict, None, "")
-    blocks = reader.field(design_doc, "blocks", list, None, "design")
-    if len(blocks) > MAX_BLOCKS:
-        raise ProjectFileError(f"{len(blocks)} blocks is more than the {MAX_BLOCKS} a design can hold", "design.blocks")
-    for i, block in enumerate(blocks):
-        reader.block(project.design, block, f"design.blocks[{i}]")
-    for i, connection in enumerate(reader.field(design_doc, "connections", list, [], "design")):
-        reader.connection(project.design, connection, f"design.connections[{i}]")
+    read_design(design_doc, project.design, "design")
     return project
+
+
+def read_design(doc: dict[str, Any], design: DesignGraph, where: str) -> None:
+    """Add the ``blocks`` and ``connections`` of ``doc`` (found at ``where``) to ``design``, checking each."""
+    reader = _Reader()
+    prefix = f"{where}." if where else ""
+    blocks = reader.field(doc, "blocks", list, None, where)
+    if len(blocks) > MAX_BLOCKS:
+        raise ProjectFileError(
+            f"{len(blocks)} blocks is more than the {MAX_BLOCKS} a design can hold", f"{prefix}blocks"
+        )
+    for i, block in enumerate(blocks):
+        reader.block(design, block, f"{prefix}blocks[{i}]")
+    for i, connection in enumerate(reader.field(doc, "connections", list, [], where)):
+        reader.connection(design, connection, f"{prefix}connections[{i}]")
 
 
 class _Reader:
