@@ -7,8 +7,9 @@ from pathlib import Path
 
 from designer.core.project import Project
 from designer.core.project_file import load_project
+from designer.core.resources import resource_path
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "resources" / "templates"
+TEMPLATES_DIR = resource_path("templates")
 DEFAULT_TEMPLATE = "lenet-digits"
 
 

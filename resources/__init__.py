@@ -1,0 +1,1 @@
+"""Files Designer ships (templates, icons), installed as the package ``designer.resources``."""
