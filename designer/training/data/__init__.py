@@ -7,7 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from designer.core.dataset_settings import resolve_dataset_settings
-from designer.training.data import builtin
+from designer.training.data import builtin, generated
+from designer.training.data.csv_source import load_csv
+from designer.training.data.idx import load_idx
+from designer.training.data.image_folder import load_image_folder
+from designer.training.data.numpy_source import load_numpy
 from designer.training.data.prepare import prepare
 from designer.training.data.raw import RawData
 from designer.training.dataset import DataError, Dataset
@@ -19,6 +23,13 @@ _SOURCES: dict[str, Source] = {
     "iris": builtin.load_tabular,
     "wine": builtin.load_tabular,
     "breast-cancer": builtin.load_tabular,
+    "sine-forecast": generated.sine_forecast,
+    "sequence-classification": generated.sequence_classification,
+    "token-classification": generated.token_classification,
+    "csv": load_csv,
+    "numpy": load_numpy,
+    "image-folder": load_image_folder,
+    "idx": load_idx,
 }
 
 
