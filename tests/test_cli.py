@@ -42,12 +42,40 @@ def test_new_check_and_summary(tmp_path, capsys):
     summary = json.loads(out)
     assert summary["total_params"] == 225_034
     assert summary["blocks"][4] == {
+        "block_id": summary["blocks"][4]["block_id"],
         "name": "conv2",
         "kind": "Conv2d",
         "output": "N×64×11×11",
         "params": 18_496,
+        "flops": 2 * 64 * 11 * 11 * 32 * 9,
+        "activation_bytes": 64 * 64 * 11 * 11 * 4,
         "used": True,
     }
+    assert summary["total_flops"] == 5_262_080
+
+
+def test_summary_memory_at_a_batch_size_dtype_and_length(tmp_path, capsys):
+    path = tmp_path / "net.json"
+    run(capsys, "new", "--template", "lstm-classifier", "-o", str(path))
+    code, out, _ = run(capsys, "summary", str(path), "--batch-size", "10", "--dtype", "float16", "--length", "12")
+    assert code == 0
+    assert "lstm        LSTM    N×128      135,168  3,194,880" in out
+    assert "FLOPs per sample at T=12: 3,195,392 (3.2 MFLOPs)" in out
+    assert "activations for a batch of 10 in float16: 3.5 KiB" in out
+    code, out, _ = run(capsys, "summary", str(path), "--json", "--optimizer", "sgd", "--batch-size", "2")
+    memory = json.loads(out)["memory"]
+    assert memory["optimizer_bytes"] == memory["weight_bytes"] == 135_426 * 4
+    assert memory["training_bytes"] == 3 * 135_426 * 4 + memory["activation_bytes"]
+    code, _, err = run_exit(capsys, "summary", str(path), "--batch-size", "0")
+    assert code == 2 and "must be a whole number of at least 1, not '0'" in err
+
+
+def run_exit(capsys, *args):
+    """A command that argparse refuses: its exit status and messages."""
+    with pytest.raises(SystemExit) as exc:
+        main(list(args))
+    out = capsys.readouterr()
+    return exc.value.code, out.out, out.err
 
 
 def test_check_reports_each_problem_with_its_fix(tmp_path, capsys):

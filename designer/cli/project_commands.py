@@ -7,11 +7,13 @@ import json
 from pathlib import Path
 
 from designer.cli.common import EXIT_PROBLEMS, fail
+from designer.core.analysis import DTYPE_BYTES, OPTIMIZER_STATES, Analysis, format_bytes, format_flops
 from designer.core.inference import infer
 from designer.core.project import Project
 from designer.core.project_file import load_project, save_project
 from designer.core.summary import Summary, summarize
 from designer.core.templates import list_templates, load_template
+from designer.core.training_settings import setting
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,9 +26,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     check = sub.add_parser("check", help="check a design; exit 1 when it has errors")
     check.add_argument("file", type=Path)
     check.set_defaults(run=_check)
-    summary = sub.add_parser("summary", help="output shape and parameter count of every block")
+    summary = sub.add_parser("summary", help="output shape, parameters, FLOPs and memory of every block")
     summary.add_argument("file", type=Path)
     summary.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    summary.add_argument(
+        "--batch-size", type=_positive, help="samples per batch for memory (default: the project's batch size)"
+    )
+    summary.add_argument("--dtype", choices=tuple(DTYPE_BYTES), default="float32", help="type of weights and data")
+    summary.add_argument(
+        "--optimizer", choices=tuple(OPTIMIZER_STATES), help="optimiser whose state counts (default: the project's)"
+    )
+    summary.add_argument("--length", type=_positive, help="length T of varying sequences (default: the Input's)")
     summary.set_defaults(run=_summary)
 
 
@@ -65,10 +75,28 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
+def _training_setting(project: Project, name: str, given: object) -> object:
+    """The value given on the command line, else the project's training setting, else its default."""
+    return given if given is not None else project.training.get(name, setting(name).default)
+
+
 def _summary(args: argparse.Namespace) -> int:
     project = load_project(args.file)
     report = infer(project.design)
-    summary = summarize(project.design, report)
+    summary = summarize(
+        project.design,
+        report,
+        batch_size=_training_setting(project, "batch_size", args.batch_size),
+        dtype=args.dtype,
+        optimizer=_training_setting(project, "optimizer", args.optimizer),
+        length=args.length,
+    )
     if args.json:
         print(json.dumps({**summary.to_json(), "problems": [str(p) for p in report.problems]}, indent=2))
     else:
@@ -79,11 +107,19 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def _print_table(project: Project, summary: Summary) -> None:
-    rows = [("block", "kind", "output", "parameters")]
+    rows = [("block", "kind", "output", "parameters", "FLOPs", "activations")]
     for b in summary.blocks:
-        params = "" if b.params is None else f"{b.params:,}"
-        rows.append((b.name + ("" if b.used else " (unused)"), b.kind, b.output or "?", params))
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+        rows.append(
+            (
+                b.name + ("" if b.used else " (unused)"),
+                b.kind,
+                b.output or "?",
+                "" if b.params is None else f"{b.params:,}",
+                "" if b.flops is None else f"{b.flops:,}",
+                "" if b.activation_bytes is None else format_bytes(b.activation_bytes),
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     print(project.name)
     for i, row in enumerate(rows):
         print(
@@ -94,3 +130,17 @@ def _print_table(project: Project, summary: Summary) -> None:
         if i == 0:
             print("  ".join("-" * w for w in widths))
     print(f"total parameters: {summary.total_params:,}")
+    _print_memory(summary.analysis)
+
+
+def _print_memory(analysis: Analysis) -> None:
+    at = f" at T={analysis.sequence_length}" if analysis.sequence_length is not None else ""
+    print(f"FLOPs per sample{at}: {analysis.flops:,} ({format_flops(analysis.flops)})")
+    batch = f"a batch of {analysis.batch_size} in {analysis.dtype}"
+    print(f"activations for {batch}: {format_bytes(analysis.activation_bytes)}")
+    print(
+        f"peak training memory, estimated: {format_bytes(analysis.training_bytes)} = weights "
+        f"{format_bytes(analysis.weight_bytes)} + gradients {format_bytes(analysis.weight_bytes)} + "
+        f"{analysis.optimizer} state {format_bytes(analysis.optimizer_bytes)} + activations "
+        f"{format_bytes(analysis.activation_bytes)}"
+    )

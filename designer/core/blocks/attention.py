@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from designer.core.blocks.common import divisors
-from designer.core.blocks.spec import BlockSpec, ShapeContext
+from designer.core.blocks.spec import BlockSpec, Shape, ShapeContext
 from designer.core.params import BoolParam, ChoiceParam, FloatParam, IntParam
 from designer.core.shapes import TensorType, is_fixed
 
@@ -98,6 +99,19 @@ def _encoder_count(p: dict[str, Any], _: list[TensorType]) -> int:
     return 4 * width * width + 4 * width + 2 * width * ff + ff + width + 4 * width
 
 
+def _attention_flops(width: int, x: Shape) -> int:
+    """Projections in (query, key, value) and out, then scores (Q·Kᵀ) and their weighted sum of values."""
+    positions, steps = math.prod(x[:-1]), x[1]
+    projections = 2 * positions * width * 4 * width
+    return projections + 2 * 2 * positions * steps * width
+
+
+def _encoder_flops(p: dict[str, Any], inputs: list[Shape], _: list[Shape]) -> int:
+    x, width = inputs[0], p["d_model"]
+    feed_forward = 2 * 2 * math.prod(x[:-1]) * width * p["dim_feedforward"]
+    return _attention_flops(width, x) + feed_forward
+
+
 SELF_ATTENTION = BlockSpec(
     kind="SelfAttention",
     category="Attention",
@@ -122,6 +136,7 @@ SELF_ATTENTION = BlockSpec(
     ),
     shape_rule=_attention_rule,
     count_params=_attention_count,
+    count_flops=lambda p, inputs, _: _attention_flops(p["embed_dim"], inputs[0]),
     torch_names=("MultiheadAttention",),
     onnx_ops=("Attention",),
 )
@@ -156,6 +171,7 @@ TRANSFORMER_ENCODER_LAYER = BlockSpec(
     ),
     shape_rule=_encoder_rule,
     count_params=_encoder_count,
+    count_flops=_encoder_flops,
     torch_names=("TransformerEncoderLayer",),
 )
 

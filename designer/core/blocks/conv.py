@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from designer.core.blocks.common import (
@@ -11,7 +12,7 @@ from designer.core.blocks.common import (
     divisors,
     expect_spatial,
 )
-from designer.core.blocks.spec import BlockSpec, ShapeContext
+from designer.core.blocks.spec import BlockSpec, Shape, ShapeContext
 from designer.core.params import IntParam, PaddingParam
 from designer.core.shapes import TensorType, sliding_size, transposed_size
 
@@ -121,6 +122,20 @@ def _conv_count(dims: int):
     return count
 
 
+def _conv_flops(dims: int):
+    def count(p: dict[str, Any], _: list[Shape], outputs: list[Shape]) -> int:
+        taps = (p["in_channels"] // p["groups"]) * p["kernel_size"] ** dims
+        return 2 * math.prod(outputs[0]) * taps
+
+    return count
+
+
+def _transposed_flops(p: dict[str, Any], inputs: list[Shape], _: list[Shape]) -> int:
+    # Each input element is spread over a kernel_size² window of every output channel of its group.
+    taps = (p["out_channels"] // p["groups"]) * p["kernel_size"] ** 2
+    return 2 * math.prod(inputs[0]) * taps
+
+
 _PADDING = PaddingParam(
     "padding",
     0,
@@ -134,6 +149,7 @@ CONV1D = BlockSpec(
     params=(*_common_params(), _PADDING, *_tail_params()),
     shape_rule=_conv_rule(1),
     count_params=_conv_count(1),
+    count_flops=_conv_flops(1),
     torch_names=("Conv1d",),
     onnx_ops=("Conv",),
 )
@@ -145,6 +161,7 @@ CONV2D = BlockSpec(
     params=(*_common_params(), _PADDING, *_tail_params()),
     shape_rule=_conv_rule(2),
     count_params=_conv_count(2),
+    count_flops=_conv_flops(2),
     torch_names=("Conv2d",),
     onnx_ops=("Conv",),
 )
@@ -173,6 +190,7 @@ CONV_TRANSPOSE2D = BlockSpec(
     ),
     shape_rule=_transposed_rule,
     count_params=_conv_count(2),
+    count_flops=_transposed_flops,
     torch_names=("ConvTranspose2d",),
     onnx_ops=("ConvTranspose",),
 )

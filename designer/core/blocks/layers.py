@@ -108,6 +108,7 @@ LINEAR = BlockSpec(
     ),
     shape_rule=_linear_rule,
     count_params=lambda p, _: p["out_features"] * p["in_features"] + (p["out_features"] if p["bias"] else 0),
+    count_flops=lambda p, inputs, _: 2 * math.prod(inputs[0][:-1]) * p["in_features"] * p["out_features"],
     torch_names=("Linear",),
     onnx_ops=("Gemm", "MatMul"),
 )

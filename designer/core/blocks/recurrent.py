@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from designer.core.blocks.spec import BlockSpec, ShapeContext
+from designer.core.blocks.spec import BlockSpec, Shape, ShapeContext
 from designer.core.params import BoolParam, ChoiceParam, FloatParam, IntParam
 from designer.core.shapes import TensorType
 
@@ -39,6 +39,20 @@ def _counter(kind: str):
         for layer in range(p["num_layers"]):
             inputs = p["input_size"] if layer == 0 else hidden * directions
             total += directions * GATES[kind] * hidden * (inputs + hidden + (2 if p["bias"] else 0))
+        return total
+
+    return count
+
+
+def _flop_counter(kind: str):
+    def count(p: dict[str, Any], inputs: list[Shape], _: list[Shape]) -> int:
+        batch, steps = inputs[0][0], inputs[0][1]
+        hidden, directions = p["hidden_size"], 2 if p["bidirectional"] else 1
+        total = 0
+        for layer in range(p["num_layers"]):
+            width = p["input_size"] if layer == 0 else hidden * directions
+            # Every step multiplies the input and the previous hidden state by the weights of every gate.
+            total += directions * 2 * batch * steps * GATES[kind] * hidden * (width + hidden)
         return total
 
     return count
@@ -87,6 +101,7 @@ def _recurrent_block(kind: str, help: str, extra: tuple = ()) -> BlockSpec:
         params=params,
         shape_rule=_rule,
         count_params=_counter(kind),
+        count_flops=_flop_counter(kind),
         torch_names=(kind,),
         onnx_ops=(kind,),
     )

@@ -82,6 +82,14 @@ def no_params(_: dict[str, Any], __: list[TensorType]) -> int:
     return 0
 
 
+Shape = tuple[int, ...]
+"""A concrete shape, batch first, once symbolic sizes are given values."""
+
+
+def no_flops(_: dict[str, Any], __: list[Shape], ___: list[Shape]) -> int:
+    return 0
+
+
 @dataclass(frozen=True)
 class BlockSpec:
     """One block kind, declared once for the palette, inspector, checks, compiler and files."""
@@ -93,6 +101,10 @@ class BlockSpec:
     shape_rule: Callable[[ShapeContext], list[TensorType]]
     count_params: Callable[[dict[str, Any], list[TensorType]], int] = no_params
     """Trainable parameters, from the resolved parameters and input types."""
+    count_flops: Callable[[dict[str, Any], list[Shape], list[Shape]], int] = no_flops
+    """Floating-point operations of one forward pass, from the resolved parameters and the concrete input and
+    output shapes, counted as ``torch.utils.flop_counter.FlopCounterMode`` counts them: 2 per multiply-add of
+    matrix products and convolutions (bias additions, element-wise work, norms and pooling count 0)."""
     outputs: tuple[str, ...] = ("out",)
     inputs: tuple[str, ...] = ("in",)
     input_count_param: str | None = None
