@@ -1,0 +1,184 @@
+"""One epoch of training and one pass of validation over tensors already on the device, batched by indexing."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from torch import nn
+
+from designer.training.data.augment import augment
+from designer.training.dataset import Dataset
+from designer.training.event_log import EventLog
+from designer.training.metrics import Tally, compute_loss
+from designer.training.optimization import Schedule
+from designer.training.stopping import StopRequest
+
+STEP_EVENT_INTERVAL = 0.05
+"""Seconds between step events: enough for smooth charts, few enough to cost nothing."""
+GRADIENT_REPORTS_PER_EPOCH = 4
+
+
+class Diverged(Exception):
+    """The loss stopped being a finite number."""
+
+    def __init__(self, epoch: int, step: int, value: float) -> None:
+        super().__init__(f"the loss became {value} at epoch {epoch}, step {step}")
+        self.epoch, self.step, self.value = epoch, step, value
+
+
+@dataclass
+class DeviceData:
+    """The whole dataset as tensors on the training device."""
+
+    x_train: torch.Tensor
+    y_train: torch.Tensor
+    x_val: torch.Tensor
+    y_val: torch.Tensor
+
+
+def steps_per_epoch(samples: int, batch_size: int) -> int:
+    """Batches per epoch; a last batch of a single sample is skipped (batch norm cannot train on one sample)."""
+    steps = math.ceil(samples / batch_size)
+    return steps - 1 if samples % batch_size == 1 and steps > 1 else steps
+
+
+class Trainer:
+    """Runs epochs of one model, sending step and gradient events as it goes."""
+
+    def __init__(
+        self,
+        model: nn.Module,
+        dataset: Dataset,
+        data: DeviceData,
+        optimizer: torch.optim.Optimizer,
+        schedule: Schedule,
+        settings: dict[str, Any],
+        *,
+        precision: str,
+        augmentation: dict[str, Any] | None,
+        events: EventLog,
+        stop: StopRequest,
+    ) -> None:
+        self.model, self.task, self.num_classes, self.data = model, dataset.task, len(dataset.class_names), data
+        self.optimizer, self.schedule, self.events, self.stop = optimizer, schedule, events, stop
+        self.batch_size, self.epochs = settings["batch_size"], settings["epochs"]
+        self.clip = settings["gradient_clipping"]
+        self.augmentation = augmentation
+        """Dataset settings asking for random flips or crops of training images, or ``None``."""
+        self.device = data.x_train.device
+        self.steps = steps_per_epoch(len(data.x_train), self.batch_size)
+        self.generator = torch.Generator(device=self.device).manual_seed(settings["seed"])
+        self.step = 0
+        self.train_seconds = 0.0
+        self.steps_this_run = 0
+        self._autocast: Callable[[], Any] = (
+            (lambda: torch.autocast(self.device.type, dtype=torch.bfloat16))
+            if precision == "bf16"
+            else contextlib.nullcontext
+        )
+        self._blocks = _parameters_by_block(model)
+
+    def train_epoch(self, epoch: int) -> dict[str, Any] | None:
+        """Train on every batch once; the epoch's metrics, or ``None`` when a stop was asked for."""
+        self.model.train()
+        tally = Tally(self.task, self.device, self.num_classes)
+        order = torch.randperm(len(self.data.x_train), device=self.device, generator=self.generator)
+        report_every = max(1, self.steps // GRADIENT_REPORTS_PER_EPOCH)
+        started = last_event = time.perf_counter()
+        samples_since_event = 0
+        for i in range(self.steps):
+            if self.stop.is_set():
+                return None
+            index = order[i * self.batch_size : (i + 1) * self.batch_size]
+            x, y = self.data.x_train[index], self.data.y_train[index]
+            if self.augmentation is not None:
+                x = augment(x, self.augmentation, self.generator)
+            with self._autocast():
+                output = self.model(x)
+                loss = compute_loss(self.task, output, y)
+            self.optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            self.step += 1
+            if (i + 1) % report_every == 0:
+                self.events.emit("gradients", epoch=epoch, step=self.step, blocks=self.gradient_stats())
+            if self.clip > 0:
+                nn.utils.clip_grad_norm_(self.model.parameters(), self.clip)
+            self.optimizer.step()
+            self.schedule.after_step()
+            tally.add(output, y, loss)
+            samples_since_event += len(index)
+            now, last = time.perf_counter(), i == self.steps - 1
+            due = last or now - last_event >= STEP_EVENT_INTERVAL
+            if due or self.device.type == "cpu":  # reading the loss costs nothing on the CPU; elsewhere it waits
+                value = loss.item()
+                if not math.isfinite(value):
+                    raise Diverged(epoch, self.step, value)
+            if due:
+                self._step_event(epoch, i, value, samples_since_event / max(now - last_event, 1e-9), now - started)
+                last_event, samples_since_event = now, 0
+        self.train_seconds += time.perf_counter() - started
+        self.steps_this_run += self.steps
+        result = tally.result()
+        if not math.isfinite(result["loss"]):
+            raise Diverged(epoch, self.step, result["loss"])
+        return result
+
+    def evaluate(self) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """Metrics on the validation samples and, for classification, the class report; ``None`` when stopped."""
+        self.model.eval()
+        tally = Tally(self.task, self.device, self.num_classes, confusion=self.task == "classification")
+        batch = max(self.batch_size, 256)
+        with torch.inference_mode(), self._autocast():
+            for start in range(0, len(self.data.x_val), batch):
+                if self.stop.is_set():
+                    return None
+                x, y = self.data.x_val[start : start + batch], self.data.y_val[start : start + batch]
+                output = self.model(x)
+                tally.add(output, y, compute_loss(self.task, output, y))
+        report = tally.class_report() if self.task == "classification" else {}
+        return tally.result(), report
+
+    def gradient_stats(self) -> dict[str, dict[str, float]]:
+        """Per block: the norm of its gradients and of its weights, all of its parameters together."""
+        norms = []
+        for params in self._blocks.values():
+            grads = [p.grad for p in params if p.grad is not None]
+            norms.append(_total_norm(grads) if grads else torch.zeros((), device=self.device))
+            norms.append(_total_norm([p.detach() for p in params]))
+        values = torch.stack(norms).tolist() if norms else []
+        return {
+            name: {"grad_norm": values[2 * i], "weight_norm": values[2 * i + 1]} for i, name in enumerate(self._blocks)
+        }
+
+    def _step_event(self, epoch: int, i: int, loss: float, samples_per_s: float, epoch_seconds: float) -> None:
+        steps_done = self.steps_this_run + i + 1
+        step_seconds = (self.train_seconds + epoch_seconds) / steps_done
+        steps_left = (self.epochs - epoch) * self.steps + (self.steps - i - 1)
+        self.events.emit(
+            "step",
+            epoch=epoch,
+            step=self.step,
+            loss=loss,
+            lr=self.schedule.lr,
+            samples_per_s=samples_per_s,
+            eta_s=steps_left * step_seconds,
+        )
+
+
+def _parameters_by_block(model: nn.Module) -> dict[str, list[nn.Parameter]]:
+    """Trainable parameters grouped by the block (top-level submodule) they belong to."""
+    blocks: dict[str, list[nn.Parameter]] = {}
+    for name, param in model.named_parameters():
+        if param.requires_grad:
+            blocks.setdefault(name.split(".", 1)[0], []).append(param)
+    return blocks
+
+
+def _total_norm(tensors: list[torch.Tensor]) -> torch.Tensor:
+    return torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(t.float()) for t in tensors]))

@@ -1,0 +1,116 @@
+"""The folder a run writes: snapshot, config, metrics, events, weights and summary, each file whole or absent."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from designer.core.project import Project
+from designer.core.project_file import dumps, load_project
+
+PROJECT, CONFIG, METRICS_JSONL, METRICS_CSV = "project.json", "config.json", "metrics.jsonl", "metrics.csv"
+EVENTS, LOG, SUMMARY = "events.jsonl", "run.log", "summary.json"
+LAST, BEST, CHECKPOINT = "last.pt", "best.pt", "checkpoint.pt"
+
+
+def default_run_dir(project_path: Path | None, name: str) -> Path:
+    """``<project folder>/runs/<project stem>-<YYYYmmdd-HHMMSS>``, with a suffix when that exists already."""
+    folder = project_path.parent if project_path else Path.cwd()
+    stem = project_path.stem if project_path else name
+    base = folder / "runs" / f"{stem}-{time.strftime('%Y%m%d-%H%M%S')}"
+    path, n = base, 1
+    while path.exists():
+        n += 1
+        path = base.with_name(f"{base.name}-{n}")
+    return path
+
+
+class RunFolder:
+    """One run's folder. Files a crash could leave half-written are written to a temporary name and renamed."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def create(self) -> RunFolder:
+        self.path.mkdir(parents=True, exist_ok=True)
+        return self
+
+    def file(self, name: str) -> Path:
+        return self.path / name
+
+    def write_text(self, name: str, text: str) -> None:
+        self._atomic(name, lambda f: f.write(text.encode("utf-8")))
+
+    def write_json(self, name: str, data: Any) -> None:
+        self.write_text(name, json.dumps(data, indent=2, allow_nan=False) + "\n")
+
+    def read_json(self, name: str) -> Any:
+        return json.loads(self.file(name).read_text(encoding="utf-8"))
+
+    def save_project(self, project: Project) -> None:
+        self.write_text(PROJECT, dumps(project))
+
+    def load_project(self) -> Project:
+        return load_project(self.file(PROJECT))
+
+    def save_tensors(self, name: str, state: dict[str, Any]) -> None:
+        """``torch.save`` of tensors and plain containers only, so ``torch.load(weights_only=True)`` reads it."""
+        self._atomic(name, lambda f: torch.save(state, f))
+
+    def load_tensors(self, name: str) -> dict[str, Any]:
+        return torch.load(self.file(name), map_location="cpu", weights_only=True)
+
+    def log(self, text: str) -> None:
+        with self.file(LOG).open("a", encoding="utf-8") as f:
+            f.write(text.rstrip("\n") + "\n")
+
+    def write_metrics(self, rows: list[dict[str, Any]]) -> None:
+        """Every finished epoch so far, as JSON lines (nested) and CSV (one flat column per number)."""
+        self.write_text(METRICS_JSONL, "".join(json.dumps(row, allow_nan=False) + "\n" for row in rows))
+        flat = [_flatten(row) for row in rows]
+        columns = list(dict.fromkeys(key for row in flat for key in row))
+        out = io.StringIO()
+        writer = csv.DictWriter(out, columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(flat)
+        self.write_text(METRICS_CSV, out.getvalue())
+
+    def read_metrics(self) -> list[dict[str, Any]]:
+        path = self.file(METRICS_JSONL)
+        if not path.exists():
+            return []
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+    def _atomic(self, name: str, write: Callable[[Any], Any]) -> None:
+        target = self.file(name)
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.path)
+        try:
+            os.fchmod(fd, 0o644)  # mkstemp makes files only their owner can read; run files are for sharing
+            with os.fdopen(fd, "wb") as f:
+                write(f)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def _flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """``{"train": {"loss": 1}}`` → ``{"train_loss": 1}``; lists (confusion, per-class numbers) are left out."""
+    flat: dict[str, Any] = {}
+    for key, value in row.items():
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{prefix}{key}_"))
+        elif not isinstance(value, list):
+            flat[prefix + key] = value
+    return flat
