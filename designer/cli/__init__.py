@@ -19,13 +19,14 @@ import argparse
 import sys
 
 from designer import __version__
-from designer.cli import doctor_command, project_commands
+from designer.cli import doctor_command, project_commands, train_command
 from designer.cli.common import EXIT_UNREADABLE, fail
 from designer.core.project_file import ProjectFileError
 
 COMMAND_MODULES = (
     project_commands,
     doctor_command,
+    train_command,
 )
 
 

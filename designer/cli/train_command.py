@@ -1,0 +1,156 @@
+"""``designer train``: train a project headless, with a progress bar, or as the GUI's engine streaming JSON lines."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+from typing import IO, Any
+
+from designer.cli.common import EXIT_PROBLEMS, fail
+from designer.core.project_file import load_project
+
+BAR_WIDTH = 24
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    train = sub.add_parser(
+        "train",
+        help="train a project's design on its dataset",
+        description="Train a project's design on its dataset and write a run folder (weights, metrics, events). "
+        "Stop with Ctrl+C, SIGTERM or a line 'stop' on stdin: the last finished epoch is kept. "
+        "Exit status 0 when the run ends well, 1 when it fails, 2 when the file cannot be read.",
+    )
+    train.add_argument("file", type=Path, help="project file")
+    train.add_argument("--epochs", type=_positive, help="number of epochs (replaces the project's setting)")
+    train.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), help="where to train (default: auto)")
+    train.add_argument("--out", type=Path, help="run folder (default: runs/<project>-<date-time> beside FILE)")
+    train.add_argument("--events", metavar="PATH|-", help="write events as JSON lines to PATH, or to stdout with -")
+    train.add_argument("--resume", type=Path, metavar="RUN", help="continue run folder RUN from its last epoch")
+    train.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    train.set_defaults(run=_train)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
+def _train(args: argparse.Namespace) -> int:
+    project = load_project(args.file)
+    if args.resume is not None and not args.resume.is_dir():
+        return fail(f"cannot resume {args.resume}: there is no such run folder")
+    from designer.training.engine import RunRequest, train
+    from designer.training.event_log import json_lines
+    from designer.training.stopping import StopRequest
+
+    overrides = {key: value for key, value in (("epochs", args.epochs), ("device", args.device)) if value}
+    request = RunRequest(project, args.file, args.out, args.resume, overrides)
+    stop = StopRequest()
+    with ExitStack() as stack:
+        listeners = []
+        if args.events == "-":
+            listeners.append(json_lines(sys.stdout))
+        elif args.events:
+            try:
+                listeners.append(json_lines(stack.enter_context(open(args.events, "a", encoding="utf-8"))))
+            except OSError as exc:
+                return fail(f"cannot write events to {args.events}: {exc.strerror or exc}")
+        if args.events != "-" and not args.quiet:
+            listeners.append(Progress(sys.stdout))
+        stack.callback(stop.on_signals())
+        if not sys.stdin.isatty():  # reading a terminal would suspend a run started in the background
+            stop.on_stop_line(sys.stdin)
+        last = train(request, listeners, stop)
+    if last["event"] == "error":
+        return fail(f"training failed ({last['kind']}): {last['message']}", EXIT_PROBLEMS)
+    return 0
+
+
+class Progress:
+    """Shows a run as it goes: a bar redrawn with ``\\r`` on a terminal, one line per epoch, then a summary."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.live = stream.isatty()
+        self.start: dict[str, Any] = {}
+        self.epochs: dict[int, dict[str, Any]] = {}
+        self.bar_shown = False
+
+    def __call__(self, event: dict[str, Any]) -> None:
+        handler = getattr(self, f"_on_{event['event']}", None)
+        if handler is not None:
+            handler(event)
+            self.stream.flush()
+
+    def _on_start(self, event: dict[str, Any]) -> None:
+        self.start = event
+        resumed = f", resuming after epoch {event['resumed_from_epoch']}" if event["resumed_from_epoch"] else ""
+        self._line(
+            f"training {event['project']} on {event['device']} ({event['precision']}): {event['train_samples']:,} "
+            f"training and {event['val_samples']:,} validation samples, {event['parameters']:,} parameters{resumed}"
+        )
+
+    def _on_step(self, event: dict[str, Any]) -> None:
+        if not self.live or not self.start:
+            return
+        steps, epochs = self.start["steps_per_epoch"], self.start["epochs"]
+        done = (event["step"] - 1) % steps + 1
+        filled = round(BAR_WIDTH * done / steps)
+        bar = "#" * filled + "." * (BAR_WIDTH - filled)
+        text = f"epoch {event['epoch']}/{epochs} [{bar}] loss {event['loss']:.4f}  ETA {_duration(event['eta_s'])}"
+        self.stream.write("\r" + text + "\x1b[K")
+        self.bar_shown = True
+
+    def _on_epoch(self, event: dict[str, Any]) -> None:
+        self.epochs[event["epoch"]] = event
+        parts = [f"epoch {event['epoch']}/{self.start.get('epochs', '?')}"]
+        parts += [f"train {_metrics(event['train'])}", f"val {_metrics(event['val'])}"]
+        parts += [f"{event['samples_per_s']:,.0f} samples/s", f"ETA {_duration(event['eta_s'])}"]
+        self._line("  ".join(parts) + ("  *" if event["best"] else ""))
+
+    def _on_warning(self, event: dict[str, Any]) -> None:
+        self._line(f"warning: {event['message']}")
+
+    def _on_done(self, event: dict[str, Any]) -> None:
+        self._line(f"{event['reason']}: {event['epochs']} epochs in {_duration(event['seconds'])}")
+        best = event["best"]
+        if best and best["epoch"] in self.epochs:
+            self._line(f"best epoch {best['epoch']}: val {_metrics(self.epochs[best['epoch']]['val'])}")
+        self._line(f"run folder: {event['run']}")
+
+    def _on_error(self, event: dict[str, Any]) -> None:
+        if self.bar_shown:
+            self._line("")
+
+    def _line(self, text: str) -> None:
+        if self.bar_shown:
+            self.stream.write("\r\x1b[K")
+            self.bar_shown = False
+        if text:
+            self.stream.write(text + "\n")
+
+
+def _metrics(values: dict[str, Any]) -> str:
+    """``loss 0.0712 accuracy 98.1 %`` or ``loss 0.02 mae 0.11 rmse 0.14``."""
+    parts = []
+    for name, value in values.items():
+        if value is None:
+            parts.append(f"{name} –")
+        elif name == "accuracy":
+            parts.append(f"{name} {100 * value:.1f} %")
+        else:
+            parts.append(f"{name} {value:.4g}")
+    return " ".join(parts)
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, secs = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
