@@ -17,6 +17,7 @@ from designer.ui.inspector import Inspector
 from designer.ui.menus import build_menus
 from designer.ui.palette import BlockPalette
 from designer.ui.problems import ProblemList
+from designer.ui.training.panel import TrainingPanel
 
 MESSAGE_MS = 6000
 OPENING_ZOOM = 0.8
@@ -35,10 +36,12 @@ class MainWindow(QMainWindow):
         self.block_palette = BlockPalette()
         self.inspector = Inspector()
         self.problems = ProblemList()
+        self.training = TrainingPanel()
         self.docks = [
             self._dock("Blocks", self.block_palette, Qt.DockWidgetArea.LeftDockWidgetArea, 240),
             self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea, 320),
             self._dock("Problems", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea, 120),
+            self._dock("Training", self.training, Qt.DockWidgetArea.BottomDockWidgetArea, 330),
         ]
         self._params_label, self._problems_label = QLabel(), QLabel()
         self.statusBar().addPermanentWidget(self._problems_label)
@@ -49,6 +52,12 @@ class MainWindow(QMainWindow):
         self.view.block_dropped.connect(self.add_block_at)
         self.inspector.message.connect(self.show_message)
         self.problems.block_chosen.connect(self.reveal_block)
+        self.training.message.connect(self.show_message)
+        self.training.problems_changed.connect(self._on_report_changed)
+        problems_dock, training_dock = self.docks[2], self.docks[3]
+        self.tabifyDockWidget(problems_dock, training_dock)
+        problems_dock.raise_()
+        self.training.running_changed.connect(lambda running: training_dock.raise_() if running else None)
         self.document: Document | None = None
         self.scene: DesignScene | None = None
         self.set_document(document)
@@ -76,6 +85,7 @@ class MainWindow(QMainWindow):
         document.undo_stack.cleanChanged.connect(self._on_clean_changed)
         document.report_changed.connect(self._on_report_changed)
         self.inspector.set_editor(self.editor)
+        self.training.set_document(document, self.scene)
         self._on_report_changed()
         self.update_title()
         QTimer.singleShot(0, lambda: self.view.fit_to_items(OPENING_ZOOM))
@@ -144,7 +154,7 @@ class MainWindow(QMainWindow):
     def _on_report_changed(self) -> None:
         assert self.document is not None
         report, summary = self.document.report, self.document.summary
-        self.problems.show_problems(report.problems)
+        self.problems.show_problems(report.problems + self.training.run_problems)
         errors, warnings = len(report.errors), len(report.warnings)
         counts = [_count(errors, "error"), _count(warnings, "warning")]
         self._problems_label.setText(" · ".join(c for c in counts if c) or "No problems")
@@ -171,6 +181,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.files.confirm_discard():
+            self.training.shutdown()
             event.accept()
         else:
             event.ignore()

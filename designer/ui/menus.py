@@ -29,6 +29,8 @@ class Actions:
     auto_layout: QAction
     zoom_in: QAction
     zoom_out: QAction
+    train: QAction
+    stop: QAction
 
 
 def build_menus(window: MainWindow) -> Actions:
@@ -63,6 +65,8 @@ def build_menus(window: MainWindow) -> Actions:
         auto_layout=action("&Auto-layout", window.auto_layout, "Ctrl+L"),
         zoom_in=action("Zoom &In", lambda: window.view.zoom_by(1.25), QKeySequence.StandardKey.ZoomIn),
         zoom_out=action("Zoom &Out", lambda: window.view.zoom_by(0.8), QKeySequence.StandardKey.ZoomOut),
+        train=action("&Train", window.training.train, "F5"),
+        stop=action("&Stop Training", window.training.stop, "Shift+F5"),
     )
     acts.undo.setShortcut(QKeySequence.StandardKey.Undo)
     acts.redo.setShortcut(QKeySequence.StandardKey.Redo)
@@ -81,4 +85,9 @@ def build_menus(window: MainWindow) -> Actions:
     view_menu.addSeparator()
     for dock in window.docks:
         view_menu.addAction(dock.toggleViewAction())
+    run_menu = bar.addMenu("&Run")
+    run_menu.addActions([acts.train, acts.stop])
+    acts.stop.setEnabled(False)
+    window.training.running_changed.connect(acts.stop.setEnabled)
+    window.training.running_changed.connect(lambda running: acts.train.setEnabled(not running))
     return acts

@@ -1,0 +1,77 @@
+"""The confusion matrix of the latest validation, as a heat-map table with per-class recall and precision.
+
+Rows are true classes and columns predicted ones; each cell is shaded by its share of its row, so a good
+classifier shows a dark diagonal. The last column is each class's recall, the last row its precision.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
+
+_FULL = QColor("#1d4ed8")
+_EMPTY = QColor("#ffffff")
+_SUMMARY = QColor("#f3f4f6")
+
+
+class ConfusionTable(QTableWidget):
+    """Shows the confusion matrix, precision and recall of an epoch event."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.setShowGrid(True)
+        for header in (self.horizontalHeader(), self.verticalHeader()):
+            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            header.setMinimumSectionSize(24)
+        self.setToolTip("Rows: true class · columns: predicted class (validation set)")
+        self.show_epoch({}, [])
+
+    def show_epoch(self, epoch: dict[str, Any], class_names: list[str]) -> None:
+        """Fill the table from ``epoch`` (an epoch event); empty when it has no confusion matrix."""
+        matrix = epoch.get("confusion") or []
+        names = list(class_names) or [str(i) for i in range(len(matrix))]
+        if not matrix or len(names) != len(matrix):
+            self.clear()
+            self.setRowCount(0)
+            self.setColumnCount(0)
+            return
+        size = len(matrix)
+        self.setRowCount(size + 1)
+        self.setColumnCount(size + 1)
+        self.setVerticalHeaderLabels([*names, "precision"])
+        self.setHorizontalHeaderLabels([*names, "recall"])
+        for row, counts in enumerate(matrix):
+            total = sum(counts) or 1
+            for column, count in enumerate(counts):
+                self._cell(row, column, str(count), _shade(count / total))
+        for column, value in enumerate(epoch.get("precision") or []):
+            self._cell(size, column, _percent(value), _SUMMARY)
+        for row, value in enumerate(epoch.get("recall") or []):
+            self._cell(row, size, _percent(value), _SUMMARY)
+        self._cell(size, size, "", _SUMMARY)
+
+    def _cell(self, row: int, column: int, text: str, background: QColor) -> None:
+        item = QTableWidgetItem(text)
+        item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+        item.setBackground(background)
+        item.setForeground(QColor("#ffffff") if background.lightnessF() < 0.55 else QColor("#111827"))
+        self.setItem(row, column, item)
+
+
+def _shade(share: float) -> QColor:
+    """White for none of the row, deep blue for all of it."""
+    share = min(max(share, 0.0), 1.0) ** 0.6  # lifts small counts so that mistakes stay visible
+    return QColor.fromRgbF(
+        _EMPTY.redF() + (_FULL.redF() - _EMPTY.redF()) * share,
+        _EMPTY.greenF() + (_FULL.greenF() - _EMPTY.greenF()) * share,
+        _EMPTY.blueF() + (_FULL.blueF() - _EMPTY.blueF()) * share,
+    )
+
+
+def _percent(value: Any) -> str:
+    return f"{100 * value:.0f}%" if isinstance(value, (int, float)) else "–"

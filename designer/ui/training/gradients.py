@@ -1,0 +1,108 @@
+"""The gradient table (norm of each block's gradient and weights) and the colour bar of the canvas tint."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QLinearGradient, QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from designer.ui.training.gradient_scale import STOPS, GradientScale, format_norm
+
+_COLUMNS = ("Block", "Gradient norm", "Weight norm", "Gradient / weight")
+
+
+class GradientTable(QTableWidget):
+    """One row per block with weights, in design order, its gradient-norm cell in the canvas colour."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, len(_COLUMNS), parent)
+        self.setHorizontalHeaderLabels(list(_COLUMNS))
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.verticalHeader().setVisible(False)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.horizontalHeader().setStretchLastSection(True)
+
+    def show_gradients(self, gradients: dict[str, dict[str, float]], order: list[str], scale: GradientScale) -> None:
+        """Rows for ``gradients`` (by block name), in ``order`` where a block is in it."""
+        names = sorted(gradients, key=lambda n: order.index(n) if n in order else len(order))
+        self.setRowCount(len(names))
+        for row, name in enumerate(names):
+            stats = gradients[name]
+            grad, weight = _float(stats.get("grad_norm")), _float(stats.get("weight_norm"))
+            ratio = grad / weight if weight else math.nan
+            texts = (name, format_norm(grad), format_norm(weight), "–" if math.isnan(ratio) else format_norm(ratio))
+            for column, text in enumerate(texts):
+                item = QTableWidgetItem(text)
+                if column:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.setItem(row, column, item)
+            swatch = self.item(row, 1)
+            colour = scale.colour(grad)
+            swatch.setBackground(colour)
+            swatch.setForeground(QColor("#ffffff") if colour.lightnessF() < 0.5 else QColor("#111827"))
+
+
+class ColourBar(QWidget):
+    """The legend of the canvas tint: the colour ramp with the powers of ten at its ends and between."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.scale = GradientScale()
+        self.setMinimumHeight(34)
+        self.setToolTip("Blocks on the canvas are tinted by the norm of their gradient (log scale)")
+
+    def set_scale(self, scale: GradientScale) -> None:
+        if scale != self.scale:
+            self.scale = scale
+            self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        bar = QRectF(8, 4, self.width() - 16, 12)
+        ramp = QLinearGradient(bar.topLeft(), bar.topRight())
+        for position, colour in STOPS:
+            ramp.setColorAt(position, QColor(colour))
+        painter.setPen(QColor("#9ca3af"))
+        painter.setBrush(ramp)
+        painter.drawRoundedRect(bar, 3, 3)
+        painter.setPen(QColor("#4b5563"))
+        decades = self.scale.high - self.scale.low
+        for i in range(decades + 1):
+            x = bar.left() + bar.width() * i / decades
+            label = f"1e{self.scale.low + i}"
+            width = painter.fontMetrics().horizontalAdvance(label)
+            left = min(max(x - width / 2, 0), self.width() - width)
+            painter.drawText(QRectF(left, bar.bottom() + 2, width + 2, 14), label)
+        painter.end()
+
+
+class GradientView(QWidget):
+    """The table above its colour bar."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.table = GradientTable()
+        self.colour_bar = ColourBar()
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.colour_bar)
+
+    def show_gradients(self, gradients: dict[str, dict[str, float]], order: list[str], scale: GradientScale) -> None:
+        self.table.show_gradients(gradients, order, scale)
+        self.colour_bar.set_scale(scale)
+
+
+def _float(value: object) -> float:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else math.nan

@@ -1,0 +1,40 @@
+"""The words of the progress bar and the speed label: epoch, step, time left, samples per second, rate."""
+
+from __future__ import annotations
+
+from designer.ui.training.run_record import RunRecord
+
+
+def duration(seconds: float) -> str:
+    """``42 s``, ``3:05``, ``1 h 02 min``."""
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes}:{seconds:02d}"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+def progress_text(record: RunRecord) -> str:
+    """``epoch 3/10 · step 150/500 · 1:05 left``, or the state of a run that has not started or has ended."""
+    if record.state == "starting":
+        return "starting…"
+    parts = [f"epoch {max(record.epoch, 1 if record.step else 0)}/{record.epochs}"]
+    parts.append(f"step {record.step}/{record.total_steps}" if record.total_steps else f"step {record.step}")
+    if record.ended:
+        parts.append(record.state)
+    elif record.eta_s is not None:
+        parts.append(f"{duration(record.eta_s)} left")
+    return " · ".join(parts)
+
+
+def speed_text(record: RunRecord) -> str:
+    """``1,234 samples/s · lr 0.001``."""
+    parts = []
+    if record.samples_per_s:
+        parts.append(f"{record.samples_per_s:,.0f} samples/s")
+    if record.lr is not None:
+        parts.append(f"lr {record.lr:.3g}")
+    return " · ".join(parts)

@@ -1,0 +1,50 @@
+"""Fixtures of the training-panel tests: a saved project in a temporary folder and a scripted fake engine."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from designer.ui.main_window import MainWindow
+from designer.ui.training.panel import TrainingPanel
+
+FAKE_ENGINE = Path(__file__).with_name("fake_engine.py")
+
+
+def fake_command(scenario: str) -> list[str]:
+    """The engine command of the fake engine playing ``scenario`` (see fake_engine.py)."""
+    return [sys.executable, str(FAKE_ENGINE), scenario]
+
+
+@pytest.fixture
+def saved_window(window: MainWindow, tmp_path: Path) -> MainWindow:
+    """The main window with its project saved under a temporary folder, so runs go to ``tmp_path/runs``."""
+    window.document.save(tmp_path / "lenet.json")
+    window.training.set_document(window.document, window.scene)
+    return window
+
+
+@pytest.fixture
+def start_run(saved_window: MainWindow, qtbot) -> Callable[[str], TrainingPanel]:
+    """Start a run of the fake engine playing a scenario from the panel's Train button."""
+
+    def start(scenario: str) -> TrainingPanel:
+        panel = saved_window.training
+        panel.engine_command = fake_command(scenario)
+        qtbot.mouseClick(panel.train_button, Qt.MouseButton.LeftButton)
+        assert panel.running, panel.error.text()
+        return panel
+
+    yield start
+    panel = saved_window.training
+    if panel.running:
+        panel.shutdown()
+        qtbot.waitUntil(lambda: not panel.running, timeout=5000)
+
+
+def wait_for_end(qtbot, panel: TrainingPanel, timeout: int = 8000) -> None:
+    qtbot.waitUntil(lambda: not panel.running, timeout=timeout)

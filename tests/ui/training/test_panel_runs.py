@@ -1,0 +1,125 @@
+"""Runs started from the panel with the fake engine: charts fill, Stop stops, failures are explained."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+
+import pytest
+from PySide6.QtCore import Qt
+
+from designer.core.project_file import load_project
+from tests.ui.training.conftest import wait_for_end
+
+
+def test_a_run_fills_the_charts_progress_and_confusion_matrix(start_run, qtbot):
+    panel = start_run("finish")
+    wait_for_end(qtbot, panel)
+    record = panel.current
+    assert record.state == "finished"
+    x, y = panel.charts.curve_data(0, "loss", "")
+    assert len(x) == 40
+    assert x[:2] == pytest.approx([1 / 20, 2 / 20]) and y[-1] == pytest.approx(2.0 / 40)
+    assert panel.charts.curve_data(0, "loss", "train") == ([1.0, 2.0], [1.0, 0.5])
+    assert panel.charts.curve_data(0, "metric", "validation")[1] == pytest.approx([0.6, 0.8])
+    assert panel.charts.curve_data(0, "lr", "")[1] == pytest.approx([0.01] * 40)
+    assert panel.progress.text().startswith("epoch 2/2 · step 40/40")
+    assert panel.progress.value() == panel.progress.maximum() == 40
+    assert "samples/s" in panel.speed.text() and "lr 0.01" in panel.speed.text()
+    table = panel.confusion
+    assert table.verticalHeaderItem(0).text() == "zero" and table.horizontalHeaderItem(3).text() == "recall"
+    assert [table.item(1, c).text() for c in range(4)] == ["2", "27", "1", "90%"]
+    assert table.verticalHeaderItem(3).text() == "precision" and table.item(3, 1).text() == "87%"
+    assert panel.run_list.topLevelItem(0).text(2) == "finished"
+    assert load_project(record.folder / "project.json").design == panel.document.design
+
+
+def test_stop_ends_the_run_as_stopped(start_run, qtbot):
+    panel = start_run("endless")
+    qtbot.waitUntil(lambda: panel.current.step >= 5, timeout=5000)
+    assert not panel.train_button.isEnabled() and panel.stop_button.isEnabled()
+    qtbot.mouseClick(panel.stop_button, Qt.MouseButton.LeftButton)
+    wait_for_end(qtbot, panel, timeout=1500)
+    assert panel.current.state == "stopped"
+    assert panel.train_button.isEnabled() and not panel.stop_button.isEnabled()
+    assert len(panel.charts.curve_data(0, "loss", "")[0]) == panel.current.step
+
+
+def test_an_engine_that_ignores_stop_is_terminated(start_run, qtbot):
+    panel = start_run("stubborn")
+    qtbot.waitUntil(lambda: panel.current.step >= 2, timeout=5000)
+    panel.stop()
+    wait_for_end(qtbot, panel, timeout=5000)
+    assert panel.current.state == "stopped"
+
+
+def test_a_crashing_engine_gives_its_last_words_and_the_editor_goes_on(start_run, saved_window, qtbot):
+    panel = start_run("crash")
+    wait_for_end(qtbot, panel)
+    expected = "the training engine stopped unexpectedly (exit code 3): RuntimeError: CUDA driver exploded"
+    assert panel.current.state == "failed"
+    assert expected in panel.error.text() and panel.error.isVisible()
+    assert len(panel.charts.curve_data(0, "loss", "")[0]) == 5  # the charts keep what arrived
+    block = saved_window.editor.add_block("ReLU", (0, 0))
+    assert block in saved_window.document.design
+
+
+def test_a_killed_engine_is_reported(start_run, qtbot):
+    panel = start_run("endless")
+    qtbot.waitUntil(lambda: panel.current.step >= 3, timeout=5000)
+    os.kill(panel.live.engine.process_id, signal.SIGKILL)
+    wait_for_end(qtbot, panel)
+    assert panel.current.state == "failed"
+    assert "the training engine stopped unexpectedly (killed)" in panel.error.text()
+
+
+def test_malformed_lines_become_warnings_and_split_lines_still_count(start_run, qtbot):
+    panel = start_run("noise")
+    wait_for_end(qtbot, panel)
+    record = panel.current
+    assert record.state == "finished"
+    assert [round(v, 3) for v in panel.charts.curve_data(0, "loss", "")[1]] == [2.0, 1.0]
+    assert len(record.warnings) == 3
+    assert "not an event: 'Loading weights, please wait'" in record.warnings[0]
+    assert "no known kind: '[1, 2, 3]'" in record.warnings[1]
+    assert "teleport" in record.warnings[2]
+
+
+def test_a_design_error_names_its_block_in_the_problems(start_run, saved_window, qtbot):
+    panel = start_run("design-error")
+    wait_for_end(qtbot, panel)
+    assert "fc1: expects 3136 features" in panel.error.text()
+    problems = saved_window.problems
+    items = [problems.topLevelItem(i) for i in range(problems.topLevelItemCount())]
+    rows = [(item.text(0), item.text(1)) for item in items]
+    assert rows == [("fc1", "training failed: " + panel.current.message)]
+    problems.itemClicked.emit(problems.topLevelItem(0), 0)
+    assert saved_window.scene.selected_block_ids() == [saved_window.document.design.find("fc1")]
+
+
+def test_the_design_may_change_during_a_run_which_keeps_its_snapshot(start_run, saved_window, qtbot):
+    panel = start_run("endless")
+    snapshot = panel.live.folder / "project.json"
+    before = snapshot.read_text()
+    assert panel.note.isHidden()
+    conv2 = saved_window.document.design.find("conv2")
+    saved_window.editor.rename(conv2, "conv_two")
+    assert not panel.note.isHidden()
+    saved_window.document.undo_stack.undo()
+    assert panel.note.isHidden()
+    saved_window.editor.rename(conv2, "conv_two")
+    assert snapshot.read_text() == before
+    assert json.loads(before)["name"] == saved_window.document.project.name
+    panel.stop()
+    wait_for_end(qtbot, panel)
+    assert panel.note.isHidden()
+
+
+def test_a_design_with_errors_is_not_trained(saved_window, qtbot):
+    panel = saved_window.training
+    conv2 = saved_window.document.design.find("conv2")
+    saved_window.editor.set_param(conv2, "in_channels", 5)
+    panel.train()
+    assert not panel.running
+    assert "the design has errors — conv2: expects 5 channels" in panel.error.text()
