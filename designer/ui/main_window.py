@@ -10,6 +10,7 @@ from designer.core.design import Connection
 from designer.ui import theme
 from designer.ui.canvas.scene import DesignScene
 from designer.ui.canvas.view import DesignView
+from designer.ui.dataset_panel import DatasetPanel
 from designer.ui.document import Document
 from designer.ui.editor import Editor
 from designer.ui.file_actions import FileActions
@@ -51,6 +52,11 @@ class MainWindow(QMainWindow):
         self.block_palette.block_activated.connect(self.add_block_at_centre)
         self.view.block_dropped.connect(self.add_block_at)
         self.inspector.message.connect(self.show_message)
+        self.dataset = DatasetPanel()
+        self.dataset.message.connect(self.show_message)
+        self.docks.append(self._dock("Dataset", self.dataset, Qt.DockWidgetArea.RightDockWidgetArea, 320))
+        self.tabifyDockWidget(self.docks[1], self.docks[-1])
+        self.docks[1].raise_()
         self.problems.block_chosen.connect(self.reveal_block)
         self.training.message.connect(self.show_message)
         self.training.problems_changed.connect(self._on_report_changed)
@@ -85,6 +91,7 @@ class MainWindow(QMainWindow):
         document.undo_stack.cleanChanged.connect(self._on_clean_changed)
         document.report_changed.connect(self._on_report_changed)
         self.inspector.set_editor(self.editor)
+        self.dataset.set_document(document)
         self.training.set_document(document, self.scene)
         self._on_report_changed()
         self.update_title()
@@ -181,6 +188,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.files.confirm_discard():
+            self.dataset.shutdown()
             self.training.shutdown()
             event.accept()
         else:
