@@ -19,7 +19,7 @@ import argparse
 import sys
 
 from designer import __version__
-from designer.cli import doctor_command, project_commands, train_command
+from designer.cli import doctor_command, project_commands, render_command, train_command
 from designer.cli.common import EXIT_UNREADABLE, fail
 from designer.core.project_file import ProjectFileError
 
@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     project_commands,
     doctor_command,
     train_command,
+    render_command,
 )
 
 

@@ -33,11 +33,16 @@ class Document(QObject):
 
     report_changed = Signal()
 
-    def __init__(self, project: Project, path: str | Path | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self, project: Project, path: str | Path | None = None, parent: QObject | None = None, unsaved: bool = False
+    ) -> None:
+        """``unsaved`` marks a project that differs from its file from the start (restored after a crash)."""
         super().__init__(parent)
         self.project = project
         self.path: Path | None = None if path is None else Path(path)
         self.undo_stack = QUndoStack(self)
+        if unsaved:
+            self.undo_stack.resetClean()
         self.report: DesignReport = infer(project.design)
         self.summary: Summary = summarize(project.design, self.report)
         for name in _EVENT_NAMES:

@@ -1,4 +1,4 @@
-"""New, Open, Save and Save As, with the questions and messages that go with them."""
+"""New, Open, Open Recent, Save, Save As and Export Diagram, with the questions and messages that go with them."""
 
 from __future__ import annotations
 
@@ -7,9 +7,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from designer.core.project import Project
 from designer.core.project_file import ProjectFileError, load_project
 from designer.core.templates import load_template
 from designer.ui.document import Document
+from designer.ui.export_diagram import ExportDiagramDialog
+from designer.ui.gallery import EMPTY_DESIGN, TemplateGallery, ThumbnailCache
 
 if TYPE_CHECKING:
     from designer.ui.main_window import MainWindow
@@ -39,11 +42,19 @@ class FileActions:
             return self.save()
         return answer == QMessageBox.StandardButton.Discard
 
+    def new(self) -> TemplateGallery:
+        """Show the template gallery; what is picked there replaces the open project."""
+        gallery = TemplateGallery(ThumbnailCache(self.window.profile.cache_dir / "thumbnails"), self.window)
+        gallery.accepted.connect(lambda: self.new_from_template(gallery.choice()))
+        gallery.finished.connect(gallery.deleteLater)
+        gallery.open()
+        return gallery
+
     def new_from_template(self, name: str) -> bool:
-        """Replace the open project with a fresh copy of template ``name``."""
+        """Replace the open project with a fresh copy of template ``name`` (or an empty one for ``""``)."""
         if not self.confirm_discard():
             return False
-        self.window.set_document(Document(load_template(name)))
+        self.window.set_document(Document(Project() if name == EMPTY_DESIGN else load_template(name)))
         return True
 
     def open(self) -> bool:
@@ -61,7 +72,29 @@ class FileActions:
             QMessageBox.warning(self.window, "Could not open project", str(exc))
             return False
         self.window.set_document(Document(project, path))
+        self.window.recent_files.add(Path(path))
         return True
+
+    def open_recent(self, path: Path) -> bool:
+        """Open a file from File ▸ Open Recent; one that has gone is dropped from the list with a message."""
+        if not path.is_file():
+            self.window.recent_files.remove(path)
+            QMessageBox.warning(
+                self.window, "Could not open project", f"{path} no longer exists; it was removed from recent files."
+            )
+            return False
+        return self.confirm_discard() and self.open_path(path)
+
+    def export_diagram(self) -> ExportDiagramDialog:
+        """Ask where and how, then write the design as a PNG or SVG picture."""
+        document = self.window.document
+        stem = document.path.stem if document.path else _file_stem(document.project.name)
+        suggestion = Path(self._folder()) / f"{stem}.png"
+        dialog = ExportDiagramDialog(document.project, suggestion, self.window)
+        dialog.accepted.connect(lambda: self.window.show_message(f"Exported the diagram to {dialog.path.text()}"))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
 
     def save(self) -> bool:
         """Save to the project's file, asking for one if it has none yet."""
@@ -86,6 +119,7 @@ class FileActions:
             QMessageBox.critical(self.window, "Could not save project", f"{path or self.window.document.path}: {exc}")
             return False
         self.window.statusBar().showMessage(f"Saved {self.window.document.path}", 4000)
+        self.window.recent_files.add(self.window.document.path)
         self.window.update_title()
         return True
 

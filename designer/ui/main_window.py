@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtCore import QPointF, Qt, QTemporaryDir, QTimer
 from PySide6.QtGui import QCloseEvent, QUndoGroup
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
 
 from designer.core.design import Connection
-from designer.ui import theme
+from designer.ui import icons, theme
+from designer.ui.appearance import Appearance
 from designer.ui.canvas.scene import DesignScene
 from designer.ui.canvas.view import DesignView
 from designer.ui.dataset_panel import DatasetPanel
@@ -18,6 +19,9 @@ from designer.ui.inspector import Inspector
 from designer.ui.menus import build_menus
 from designer.ui.palette import BlockPalette
 from designer.ui.problems import ProblemList
+from designer.ui.recent_files import RecentFiles
+from designer.ui.recovery import Autosave
+from designer.ui.settings import Profile
 from designer.ui.training.panel import TrainingPanel
 
 MESSAGE_MS = 6000
@@ -27,8 +31,12 @@ OPENING_ZOOM = 0.8
 class MainWindow(QMainWindow):
     """The editor window; :meth:`set_document` swaps the project it shows."""
 
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, profile: Profile | None = None) -> None:
+        """``profile``: where settings, recovery files and thumbnails go (without one: a folder that goes with it)."""
         super().__init__()
+        self._scratch = None if profile is not None else QTemporaryDir()
+        self.profile = profile or Profile.at(self._scratch.path())
+        self.setWindowIcon(icons.app_icon())
         self.setStyleSheet(theme.STYLE_SHEET)
         self.resize(1440, 900)
         self.undo_group = QUndoGroup(self)
@@ -48,6 +56,11 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self._problems_label)
         self.statusBar().addPermanentWidget(self._params_label)
         self.files = FileActions(self)
+        self.recent_files = RecentFiles(self.profile, self.files.open_recent, self.show_message)
+        self.appearance = Appearance(self)
+        self.appearance.changed.connect(self._on_report_changed)
+        self.autosave = Autosave(self.profile.data_dir / "recovery", parent=self)
+        self.autosave.failed.connect(self.show_message)
         self.menu_actions = build_menus(self)
         self.block_palette.block_activated.connect(self.add_block_at_centre)
         self.view.block_dropped.connect(self.add_block_at)
@@ -93,6 +106,7 @@ class MainWindow(QMainWindow):
         self.inspector.set_editor(self.editor)
         self.dataset.set_document(document)
         self.training.set_document(document, self.scene)
+        self.autosave.follow(document)
         self._on_report_changed()
         self.update_title()
         QTimer.singleShot(0, lambda: self.view.fit_to_items(OPENING_ZOOM))
@@ -165,7 +179,7 @@ class MainWindow(QMainWindow):
         errors, warnings = len(report.errors), len(report.warnings)
         counts = [_count(errors, "error"), _count(warnings, "warning")]
         self._problems_label.setText(" · ".join(c for c in counts if c) or "No problems")
-        self._problems_label.setStyleSheet(f"color: {'#b91c1c' if errors else '#15803d'};")
+        self._problems_label.setStyleSheet(f"color: {(theme.ERROR if errors else theme.OK).name()};")
         at_least = "≥ " if errors else ""
         self._params_label.setText(
             f"{len(self.document.design)} blocks · {at_least}{summary.total_params:,} parameters"
@@ -190,6 +204,8 @@ class MainWindow(QMainWindow):
         if self.files.confirm_discard():
             self.dataset.shutdown()
             self.training.shutdown()
+            self.autosave.discard()
+            self.profile.set_window_layout(self.saveGeometry(), self.saveState(), self.view.zoom())
             event.accept()
         else:
             event.ignore()

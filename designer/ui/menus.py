@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
 
-from designer.core.templates import list_templates
-
 if TYPE_CHECKING:
     from designer.ui.main_window import MainWindow
 
@@ -17,9 +15,11 @@ if TYPE_CHECKING:
 class Actions:
     """The actions tests and toolbars reach by name."""
 
+    new: QAction
     save: QAction
     save_as: QAction
     open: QAction
+    export_diagram: QAction
     quit: QAction
     undo: QAction
     redo: QAction
@@ -47,12 +47,9 @@ def build_menus(window: MainWindow) -> Actions:
         return act
 
     file_menu = bar.addMenu("&File")
-    templates = file_menu.addMenu("&New from Template")
-    for template in list_templates():
-        act = action(template.title, lambda name=template.name: files.new_from_template(name))
-        act.setStatusTip(template.description)
-        templates.addAction(act)
     acts = Actions(
+        new=action("&New…", files.new, QKeySequence.StandardKey.New),
+        export_diagram=action("&Export Diagram…", files.export_diagram, "Ctrl+E"),
         open=action("&Open…", files.open, QKeySequence.StandardKey.Open),
         save=action("&Save", files.save, QKeySequence.StandardKey.Save),
         save_as=action("Save &As…", files.save_as, QKeySequence.StandardKey.SaveAs),
@@ -71,7 +68,11 @@ def build_menus(window: MainWindow) -> Actions:
     acts.undo.setShortcut(QKeySequence.StandardKey.Undo)
     acts.redo.setShortcut(QKeySequence.StandardKey.Redo)
     acts.delete.setShortcuts([QKeySequence(QKeySequence.StandardKey.Delete), QKeySequence("Backspace")])
-    file_menu.addActions([acts.open, acts.save, acts.save_as])
+    file_menu.addActions([acts.new, acts.open])
+    window.recent_files.attach(file_menu.addMenu("Open &Recent"))
+    file_menu.addActions([acts.save, acts.save_as])
+    file_menu.addSeparator()
+    file_menu.addAction(acts.export_diagram)
     file_menu.addSeparator()
     file_menu.addAction(acts.quit)
     edit_menu = bar.addMenu("&Edit")
@@ -85,6 +86,8 @@ def build_menus(window: MainWindow) -> Actions:
     view_menu.addSeparator()
     for dock in window.docks:
         view_menu.addAction(dock.toggleViewAction())
+    view_menu.addSeparator()
+    window.appearance.attach(view_menu.addMenu("&Theme"))
     run_menu = bar.addMenu("&Run")
     run_menu.addActions([acts.train, acts.stop])
     acts.stop.setEnabled(False)

@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from designer.core.blocks import CATEGORIES, blocks_in
-from designer.ui import theme
+from designer.ui import icons, theme
 from designer.ui.canvas.view import BLOCK_MIME_TYPE
 
 _KIND_ROLE = Qt.ItemDataRole.UserRole
@@ -111,6 +111,7 @@ class BlockPalette(QWidget):
             top = QTreeWidgetItem([category])
             top.setFlags(Qt.ItemFlag.ItemIsEnabled)
             top.setFont(0, theme.font(9.0, bold=True))
+            top.setIcon(0, icons.category_icon(category))
             top.setForeground(0, theme.TEXT_MUTED)
             self.tree.addTopLevelItem(top)
             for spec in specs:

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QApplication
 
 from designer.core.project_file import load_project
 from designer.ui import app
+from designer.ui.settings import Profile
 from tests.ui.helpers import assert_scene_matches_model
 
 
@@ -80,21 +81,22 @@ def test_new_from_template_replaces_the_design_and_its_undo_history(window):
 def test_the_app_opens_a_broken_path_on_the_template_with_a_message(qtbot, dialogs, tmp_path):
     broken = tmp_path / "nope.json"
     broken.write_text("not json")
-    window = app.create_window(str(broken))
+    window = app.create_window(str(broken), Profile.at(tmp_path / "profile"))
     qtbot.addWidget(window)
     assert window.document.project.name == "LeNet for digits"
     kind, text = dialogs.messages[-1]
     assert kind == "warning" and "nope.json" in text and "not valid JSON" in text
 
 
-def test_the_app_opens_a_file(qtbot, project_file):
-    window = app.create_window(str(project_file))
+def test_the_app_opens_a_file(qtbot, project_file, tmp_path):
+    window = app.create_window(str(project_file), Profile.at(tmp_path / "profile"))
     qtbot.addWidget(window)
     assert window.document.path == project_file
     assert window.windowTitle().startswith("lenet.json[*]")
 
 
-def test_run_shows_the_window_and_returns_the_event_loop_status(qtbot, project_file):
+def test_run_shows_the_window_and_returns_the_event_loop_status(qtbot, project_file, tmp_path, monkeypatch):
+    monkeypatch.setattr(Profile, "user", classmethod(lambda cls: Profile.at(tmp_path / "profile")))
     shown = []
 
     def quit_when_shown():
