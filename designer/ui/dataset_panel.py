@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QThread, Signal
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
+    QComboBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -39,7 +40,7 @@ from designer.training.dataset import DataError, Dataset
 from designer.ui.commands import Batch, SetParam
 from designer.ui.dataset_preview import DatasetView
 from designer.ui.document import Document
-from designer.ui.param_editors import ParamEditor, editor_for
+from designer.ui.param_editors import ChoiceEditor, ParamEditor, editor_for
 
 _SET_DATASET_ID = 1101
 FOLDER_SOURCES = ("image-folder", "idx")
@@ -99,6 +100,7 @@ class DatasetPanel(QScrollArea):
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.document: Document | None = None
         self.editors: dict[str, ParamEditor] = {}
         self.dataset: Dataset | None = None
@@ -260,12 +262,16 @@ class DatasetPanel(QScrollArea):
         form_widget = QWidget()
         form = QFormLayout(form_widget)
         form.setContentsMargins(0, 0, 0, 0)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         shown = APPLIES.get(source, ("source",))
         self.editors = {}
         for param in SETTINGS:
             if param.name not in shown:
                 continue
             editor = editor_for(param)
+            if isinstance(editor, ChoiceEditor):  # long source names must not widen the dock
+                editor.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+                editor.combo.setMinimumContentsLength(10)
             editor.edited.connect(lambda value, name=param.name: self.edit(name, value))
             self.editors[param.name] = editor
             form.addRow(param.name.replace("_", " "), self._with_browse(editor) if param.name == "path" else editor)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from designer.training.data.preview import Sample, preview
 from designer.training.dataset import Dataset
 
-THUMBNAIL = 64
+THUMBNAIL = 56
 THUMBNAILS_PER_ROW = 4
 TABLE_VALUES = 8
 """Values of a sample shown in a preview row; longer samples end in an ellipsis."""
@@ -42,7 +42,7 @@ class DatasetView(QWidget):
         self._grid.setContentsMargins(0, 0, 0, 0)
         self._grid.setSpacing(6)
         self.rows = _table()
-        for widget in (self.summary, self.counts, self.notes, self.thumbnails, self.rows):
+        for widget in (self.summary, self.thumbnails, self.rows, self.counts, self.notes):
             layout.addWidget(widget)
         self.show_dataset(None)
 
