@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
 from designer.core.design import Connection, DesignGraph, RemovedBlock
+from designer.core.fragment import PastePlan
 
 _SET_PARAM_ID = 1001
 
@@ -96,29 +98,50 @@ class MoveBlocks(QUndoCommand):
 
 
 class SetParam(QUndoCommand):
-    """Set one parameter; consecutive edits of the same parameter merge into one step."""
+    """Set one parameter on one or more blocks; consecutive edits of the same parameter merge into one step."""
 
-    def __init__(self, design: DesignGraph, block_id: str, name: str, value: Any) -> None:
-        super().__init__(f"Set {design.block(block_id).name}.{name}")
-        self._design, self.block_id, self.name = design, block_id, name
-        self._old = design.block(block_id).params[name]
+    def __init__(self, design: DesignGraph, block_ids: Sequence[str], name: str, value: Any) -> None:
+        first = design.block(block_ids[0]).name
+        super().__init__(f"Set {first}.{name}" if len(block_ids) == 1 else f"Set {name} of {len(block_ids)} blocks")
+        self._design, self.block_ids, self.name = design, tuple(block_ids), name
+        self._old = {b: design.block(b).params[name] for b in block_ids}
         self.value = value
 
     def id(self) -> int:
         return _SET_PARAM_ID
 
     def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, SetParam) or (other.block_id, other.name) != (self.block_id, self.name):
+        if not isinstance(other, SetParam) or (other.block_ids, other.name) != (self.block_ids, self.name):
             return False
         self.value = other.value
-        self.setObsolete(self.value == self._old)
+        self.setObsolete(all(old == self.value for old in self._old.values()))
         return True
 
     def redo(self) -> None:
-        self._design.set_param(self.block_id, self.name, self.value)
+        for block_id in self.block_ids:
+            self._design.set_param(block_id, self.name, self.value)
 
     def undo(self) -> None:
-        self._design.set_param(self.block_id, self.name, self._old)
+        for block_id, value in self._old.items():
+            self._design.set_param(block_id, self.name, value)
+
+
+class PlaceBlocks(QUndoCommand):
+    """Add prepared blocks and connections (a paste or a duplicate); undo removes them again."""
+
+    def __init__(self, design: DesignGraph, plan: PastePlan, text: str) -> None:
+        super().__init__(text)
+        self._design, self._plan = design, plan
+
+    def redo(self) -> None:
+        for b in self._plan.blocks:
+            self._design.add_block(b.kind, b.name, b.params, b.position, block_id=b.id)
+        for connection in self._plan.connections:
+            self._design.connect(connection)
+
+    def undo(self) -> None:
+        for b in reversed(self._plan.blocks):
+            self._design.remove_block(b.id)
 
 
 class Rename(QUndoCommand):

@@ -11,9 +11,28 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
+from designer.core import fragment
 from designer.core.design import Connection, DesignError, DesignGraph
-from designer.core.layout import layered_positions
-from designer.ui.commands import AddBlock, Batch, Connect, Disconnect, MoveBlocks, RemoveBlock, Rename, SetParam
+from designer.core.layout import (
+    Axis,
+    Box,
+    Direction,
+    Edge,
+    aligned_positions,
+    distributed_positions,
+    layered_positions,
+)
+from designer.ui.commands import (
+    AddBlock,
+    Batch,
+    Connect,
+    Disconnect,
+    MoveBlocks,
+    PlaceBlocks,
+    RemoveBlock,
+    Rename,
+    SetParam,
+)
 from designer.ui.document import Document
 
 
@@ -62,19 +81,47 @@ class Editor:
         if changed:
             self._push(MoveBlocks(self.design, changed, text))
 
-    def auto_layout(self) -> None:
-        """Arrange every block in layers, left to right, as one undo step."""
-        self.move(layered_positions(self.design), "Auto-layout")
+    def auto_layout(self, direction: Direction = "left-to-right", aspect: float | None = None) -> None:
+        """Arrange every block in layers as one undo step; see :func:`layered_positions` for ``aspect``."""
+        text = "Auto-layout" if direction == "left-to-right" else "Auto-layout top to bottom"
+        self.move(layered_positions(self.design, direction, aspect=aspect), text)
+
+    def align(self, boxes: dict[str, Box], edge: Edge) -> None:
+        """Line up the blocks of ``boxes`` (centre and size of each) on one ``edge``, as one undo step."""
+        if len(boxes) > 1:
+            self.move(aligned_positions(boxes, edge), f"Align {edge}")
+
+    def distribute(self, boxes: dict[str, Box], axis: Axis) -> None:
+        """Space three or more blocks evenly along ``axis``, as one undo step."""
+        if len(boxes) > 2:
+            self.move(distributed_positions(boxes, axis), f"Distribute {axis}ly")
+
+    def paste(self, part: DesignGraph, offset: tuple[float, float], verb: str = "Paste") -> list[str]:
+        """Add a copy of ``part`` moved by ``offset``, with fresh ids and free names; returns the new ids."""
+        if len(part) == 0:
+            return []
+        plan = fragment.plan_paste(self.design, part, offset)
+        text = f"{verb} {plan.blocks[0].name}" if len(plan.blocks) == 1 else f"{verb} {len(plan.blocks)} blocks"
+        self._push(PlaceBlocks(self.design, plan, text))
+        return [b.id for b in plan.blocks]
+
+    def duplicate(self, block_ids: Iterable[str], offset: tuple[float, float]) -> list[str]:
+        """Copy blocks and the connections among them beside the originals; returns the new ids."""
+        return self.paste(fragment.extract(self.design, block_ids), offset, "Duplicate")
 
     def set_param(self, block_id: str, name: str, value: Any) -> str | None:
         """Set a parameter (``None`` makes an inferred one automatic again), or return why not."""
+        return self.set_param_of([block_id], name, value)
+
+    def set_param_of(self, block_ids: list[str], name: str, value: Any) -> str | None:
+        """Set one parameter on several blocks as one undo step, or return why not (nothing changes then)."""
         trial = self.design.snapshot()
-        refusal = _refusal(trial, lambda d: d.set_param(block_id, name, value))
+        refusal = _refusal(trial, lambda d: [d.set_param(b, name, value) for b in block_ids])
         if refusal is not None:
             return refusal
-        value = trial.block(block_id).params[name]
-        if value != self.design.block(block_id).params[name]:
-            self._push(SetParam(self.design, block_id, name, value))
+        value = trial.block(block_ids[0]).params[name]
+        if any(self.design.block(b).params[name] != value for b in block_ids):
+            self._push(SetParam(self.design, block_ids, name, value))
         return None
 
     def rename(self, block_id: str, name: str) -> str | None:

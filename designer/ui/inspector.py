@@ -8,6 +8,8 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QScrollArea, QVBoxLayout, QWidget
 
+from designer.core.design import Block
+from designer.core.params import Param
 from designer.core.shapes import format_shape
 from designer.ui import theme
 from designer.ui.editor import Editor
@@ -16,7 +18,11 @@ from designer.ui.param_editors import ParamEditor, editor_for
 
 
 class Inspector(QScrollArea):
-    """Edits one block at a time; refusals show in red under the form and go out as ``message``."""
+    """Edits the selected blocks; refusals show in red under the form and go out as ``message``.
+
+    One block gets its whole form. Several blocks get the parameters they share by name, each
+    showing ``mixed`` where their values differ; an edit there sets it on all of them in one undo step.
+    """
 
     message = Signal(str)
 
@@ -25,7 +31,7 @@ class Inspector(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QScrollArea.Shape.NoFrame)
         self.editor: Editor | None = None
-        self.block_id: str | None = None
+        self.block_ids: list[str] = []
         self.editors: dict[str, ParamEditor] = {}
         self._page: QWidget | None = None
         self._show_placeholder()
@@ -38,25 +44,42 @@ class Inspector(QScrollArea):
         editor.document.report_changed.connect(self.refresh)
         self.show_block(None)
 
+    @property
+    def block_id(self) -> str | None:
+        """The block being edited when exactly one is."""
+        return self.block_ids[0] if len(self.block_ids) == 1 else None
+
     def show_block(self, block_id: str | None) -> None:
         """Edit ``block_id``, or show a hint when it is None."""
-        if self.editor is None or block_id is None or block_id not in self.editor.design:
-            self.block_id = None
+        self.show_blocks([] if block_id is None else [block_id])
+
+    def show_blocks(self, block_ids: list[str]) -> None:
+        """Edit these blocks: one block's whole form, or what several have in common."""
+        block_ids = [b for b in block_ids if self.editor is not None and b in self.editor.design]
+        if not block_ids:
+            self.block_ids = []
             self._show_placeholder()
             return
-        if block_id != self.block_id:
-            self.block_id = block_id
-            self._build(block_id)
+        if block_ids != self.block_ids:
+            self.block_ids = block_ids
+            if len(block_ids) == 1:
+                self._build(block_ids[0])
+            else:
+                self._build_shared(block_ids)
         self.refresh()
 
     def refresh(self) -> None:
         """Show the model's current values (after any change, undo included)."""
-        if self.editor is None or self.block_id is None:
+        if self.editor is None or not self.block_ids:
             return
-        design, report = self.editor.design, self.editor.document.report
-        if self.block_id not in design:
-            self.show_block(None)
+        design = self.editor.design
+        if any(b not in design for b in self.block_ids):
+            self.show_blocks([b for b in self.block_ids if b in design])
             return
+        if self.block_id is None:
+            self._refresh_shared()
+            return
+        report = self.editor.document.report
         block = design.block(self.block_id)
         resolved = report.params.get(self.block_id, {})
         for name, widget in self.editors.items():
@@ -84,11 +107,7 @@ class Inspector(QScrollArea):
         self.problems = _label("", "inspectorError")
         self.refusal = _label("", "inspectorError")
         self.refusal.hide()
-        form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.setHorizontalSpacing(10)
-        form.setVerticalSpacing(6)
+        form = _form()
         self.name_edit = QLineEdit(block.name)
         self.name_edit.editingFinished.connect(lambda: self._on_rename(block_id))
         form.addRow("name", self.name_edit)
@@ -108,6 +127,50 @@ class Inspector(QScrollArea):
         layout.addWidget(self.refusal)
         layout.addStretch(1)
         self._set_page(page)
+
+    def _build_shared(self, block_ids: list[str]) -> None:
+        """The form of several blocks: the parameters all of them have, by name."""
+        assert self.editor is not None
+        blocks = [self.editor.design.block(b) for b in block_ids]
+        kinds = sorted({b.kind for b in blocks})
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(12, 10, 12, 12)
+        layout.setSpacing(8)
+        self.title = _label(f"{len(blocks)} blocks selected", "inspectorTitle")
+        layout.addWidget(self.title)
+        layout.addWidget(_label(", ".join(kinds) if len(kinds) < 5 else f"{len(kinds)} kinds", "inspectorKind"))
+        shared = shared_params(blocks)
+        self.info = _label(
+            "Changes apply to every selected block." if shared else "These blocks have no parameter in common.",
+            "inspectorHelp",
+        )
+        layout.addWidget(self.info)
+        form = _form()
+        self.editors = {}
+        for param in shared:
+            widget = editor_for(param)
+            widget.edited.connect(lambda value, name=param.name: self._on_edited_shared(block_ids, name, value))
+            form.addRow(param.name, widget)
+            self.editors[param.name] = widget
+        layout.addLayout(form)
+        self.refusal = _label("", "inspectorError")
+        self.refusal.hide()
+        layout.addWidget(self.refusal)
+        layout.addStretch(1)
+        self._set_page(page)
+
+    def _refresh_shared(self) -> None:
+        assert self.editor is not None
+        blocks = [self.editor.design.block(b) for b in self.block_ids]
+        resolved = self.editor.document.report.params
+        for name, widget in self.editors.items():
+            values = [b.params[name] for b in blocks]
+            if any(v != values[0] for v in values):
+                widget.show_mixed()
+            else:
+                worked_out = {resolved.get(b.id, {}).get(name) for b in blocks}
+                widget.show_value(values[0], worked_out.pop() if len(worked_out) == 1 else None)
 
     def _show_placeholder(self) -> None:
         page = QWidget()
@@ -145,6 +208,12 @@ class Inspector(QScrollArea):
         self._report(self.editor.set_param(block_id, name, value))
         self.refresh()
 
+    def _on_edited_shared(self, block_ids: list[str], name: str, value: Any) -> None:
+        if self.editor is None or block_ids != self.block_ids:
+            return
+        self._report(self.editor.set_param_of(block_ids, name, value))
+        self.refresh()
+
     def _on_rename(self, block_id: str) -> None:
         if self.editor is None or block_id != self.block_id or block_id not in self.editor.design:
             return
@@ -156,6 +225,30 @@ class Inspector(QScrollArea):
         self.refusal.setText(refusal or "")
         if refusal is not None:
             self.message.emit(refusal)
+
+
+def shared_params(blocks: list[Block]) -> list[Param]:
+    """The parameters every one of ``blocks`` has: same name, same sort of value (first block's declaration)."""
+    first, *others = blocks
+    declared = [{p.name: p for p in other.spec.params} for other in others]
+    return [param for param in first.spec.params if all(_same_sort(param, d.get(param.name)) for d in declared)]
+
+
+def _same_sort(param: Param, other: Param | None) -> bool:
+    return (
+        other is not None
+        and type(other) is type(param)
+        and getattr(other, "choices", None) == getattr(param, "choices", None)
+    )
+
+
+def _form() -> QFormLayout:
+    form = QFormLayout()
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    form.setHorizontalSpacing(10)
+    form.setVerticalSpacing(6)
+    return form
 
 
 def _kind_row(kind: str, category: str) -> QHBoxLayout:

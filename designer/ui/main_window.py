@@ -9,8 +9,10 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
 from designer.core.design import Connection
 from designer.ui import icons, theme
 from designer.ui.appearance import Appearance
+from designer.ui.arrange import ArrangeActions
 from designer.ui.canvas.scene import DesignScene
 from designer.ui.canvas.view import DesignView
+from designer.ui.clipboard import ClipboardActions
 from designer.ui.dataset_panel import DatasetPanel
 from designer.ui.document import Document
 from designer.ui.editor import Editor
@@ -19,13 +21,13 @@ from designer.ui.inspector import Inspector
 from designer.ui.menus import build_menus
 from designer.ui.palette import BlockPalette
 from designer.ui.problems import ProblemList
+from designer.ui.quick_add import QuickAdd
 from designer.ui.recent_files import RecentFiles
 from designer.ui.recovery import Autosave
 from designer.ui.settings import Profile
 from designer.ui.training.panel import TrainingPanel
 
 MESSAGE_MS = 6000
-OPENING_ZOOM = 0.8
 
 
 class MainWindow(QMainWindow):
@@ -61,9 +63,13 @@ class MainWindow(QMainWindow):
         self.appearance.changed.connect(self._on_report_changed)
         self.autosave = Autosave(self.profile.data_dir / "recovery", parent=self)
         self.autosave.failed.connect(self.show_message)
+        self.clipboard_actions, self.arrange = ClipboardActions(self), ArrangeActions(self)
         self.menu_actions = build_menus(self)
         self.block_palette.block_activated.connect(self.add_block_at_centre)
         self.view.block_dropped.connect(self.add_block_at)
+        self.quick_add = QuickAdd(self.view.viewport())
+        self.view.quick_add_requested.connect(self.quick_add.open_at)
+        self.quick_add.chosen.connect(self.add_block_at)
         self.inspector.message.connect(self.show_message)
         self.dataset = DatasetPanel()
         self.dataset.message.connect(self.show_message)
@@ -109,7 +115,7 @@ class MainWindow(QMainWindow):
         self.autosave.follow(document)
         self._on_report_changed()
         self.update_title()
-        QTimer.singleShot(0, lambda: self.view.fit_to_items(OPENING_ZOOM))
+        QTimer.singleShot(0, self.view.fit_to_items)
         if old_document is not None and old_scene is not None:
             old_scene.deleteLater()
             old_document.deleteLater()
@@ -149,12 +155,7 @@ class MainWindow(QMainWindow):
 
     def select_all(self) -> None:
         assert self.scene is not None
-        for item in self.scene.blocks.values():
-            item.setSelected(True)
-
-    def auto_layout(self) -> None:
-        self.editor.auto_layout()
-        self.view.fit_to_items()
+        self.scene.select_blocks(list(self.scene.blocks))
 
     def reveal_block(self, block_id: str) -> None:
         """Select ``block_id`` and scroll the canvas to it."""
@@ -169,8 +170,7 @@ class MainWindow(QMainWindow):
 
     def _on_selection_changed(self) -> None:
         assert self.scene is not None
-        selected = self.scene.selected_block_ids()
-        self.inspector.show_block(selected[0] if len(selected) == 1 else None)
+        self.inspector.show_blocks(self.scene.selected_block_ids())
 
     def _on_report_changed(self) -> None:
         assert self.document is not None

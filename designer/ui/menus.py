@@ -10,6 +10,15 @@ from PySide6.QtGui import QAction, QKeySequence
 if TYPE_CHECKING:
     from designer.ui.main_window import MainWindow
 
+ALIGN_EDGES = {
+    "left": "&Left Edges",
+    "centre": "&Centres (Column)",
+    "right": "&Right Edges",
+    "top": "&Top Edges",
+    "middle": "&Middles (Row)",
+    "bottom": "&Bottom Edges",
+}
+
 
 @dataclass
 class Actions:
@@ -25,10 +34,17 @@ class Actions:
     redo: QAction
     delete: QAction
     select_all: QAction
+    cut: QAction
+    copy: QAction
+    paste: QAction
+    duplicate: QAction
+    align: dict[str, QAction]
     fit: QAction
     auto_layout: QAction
+    auto_layout_down: QAction
     zoom_in: QAction
     zoom_out: QAction
+    actual_size: QAction
     train: QAction
     stop: QAction
 
@@ -36,7 +52,7 @@ class Actions:
 def build_menus(window: MainWindow) -> Actions:
     """Create the File, Edit and View menus of ``window``."""
     bar = window.menuBar()
-    files = window.files
+    files, clip, arrange = window.files, window.clipboard_actions, window.arrange
 
     def action(text: str, slot: object, shortcut: QKeySequence | str | None = None) -> QAction:
         act = QAction(text, window)
@@ -58,15 +74,29 @@ def build_menus(window: MainWindow) -> Actions:
         redo=window.undo_group.createRedoAction(window, "&Redo"),
         delete=action("&Delete", window.delete_selection, QKeySequence.StandardKey.Delete),
         select_all=action("Select &All", window.select_all, QKeySequence.StandardKey.SelectAll),
+        cut=action("Cu&t", clip.cut, QKeySequence.StandardKey.Cut),
+        copy=action("&Copy", clip.copy, QKeySequence.StandardKey.Copy),
+        paste=action("&Paste", clip.paste, QKeySequence.StandardKey.Paste),
+        duplicate=action("D&uplicate", clip.duplicate, "Ctrl+D"),
+        align={
+            **{edge: action(text, lambda edge=edge: arrange.align(edge)) for edge, text in ALIGN_EDGES.items()},
+            "horizontal": action("Distribute &Horizontally", lambda: arrange.distribute("horizontal")),
+            "vertical": action("Distribute &Vertically", lambda: arrange.distribute("vertical")),
+        },
         fit=action("&Fit to View", window.view.fit_to_items, "F"),
-        auto_layout=action("&Auto-layout", window.auto_layout, "Ctrl+L"),
+        auto_layout=action("&Auto-layout Left to Right", arrange.auto_layout, "Ctrl+L"),
+        auto_layout_down=action(
+            "Auto-layout &Top to Bottom", lambda: arrange.auto_layout("top-to-bottom"), "Ctrl+Shift+L"
+        ),
         zoom_in=action("Zoom &In", lambda: window.view.zoom_by(1.25), QKeySequence.StandardKey.ZoomIn),
         zoom_out=action("Zoom &Out", lambda: window.view.zoom_by(0.8), QKeySequence.StandardKey.ZoomOut),
+        actual_size=action("&Actual Size", window.view.reset_zoom, "Ctrl+0"),
         train=action("&Train", window.training.train, "F5"),
         stop=action("&Stop Training", window.training.stop, "Shift+F5"),
     )
     acts.undo.setShortcut(QKeySequence.StandardKey.Undo)
-    acts.redo.setShortcut(QKeySequence.StandardKey.Redo)
+    acts.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+    acts.zoom_in.setShortcuts([QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")])
     acts.delete.setShortcuts([QKeySequence(QKeySequence.StandardKey.Delete), QKeySequence("Backspace")])
     file_menu.addActions([acts.new, acts.open])
     window.recent_files.attach(file_menu.addMenu("Open &Recent"))
@@ -78,11 +108,16 @@ def build_menus(window: MainWindow) -> Actions:
     edit_menu = bar.addMenu("&Edit")
     edit_menu.addActions([acts.undo, acts.redo])
     edit_menu.addSeparator()
-    edit_menu.addActions([acts.delete, acts.select_all])
+    edit_menu.addActions([acts.cut, acts.copy, acts.paste, acts.duplicate, acts.delete])
+    edit_menu.addSeparator()
+    edit_menu.addAction(acts.select_all)
+    align_menu = edit_menu.addMenu("A&lign")
+    align_menu.addActions([acts.align[edge] for edge in ALIGN_EDGES])
+    align_menu.addSeparator()
+    align_menu.addActions([acts.align["horizontal"], acts.align["vertical"]])
+    edit_menu.addActions([acts.auto_layout, acts.auto_layout_down])
     view_menu = bar.addMenu("&View")
-    view_menu.addActions([acts.fit, acts.zoom_in, acts.zoom_out])
-    view_menu.addSeparator()
-    view_menu.addAction(acts.auto_layout)
+    view_menu.addActions([acts.fit, acts.actual_size, acts.zoom_in, acts.zoom_out])
     view_menu.addSeparator()
     for dock in window.docks:
         view_menu.addAction(dock.toggleViewAction())

@@ -23,6 +23,12 @@ def block_mime_data(kind: str) -> QMimeData:
     return data
 
 
+def kind_matches(kind: str, category: str, text: str) -> bool:
+    """Whether a search for ``text`` finds block ``kind``: its kind or category contains it, ignoring case."""
+    needle = text.strip().lower()
+    return not needle or needle in kind.lower() or needle in category.lower()
+
+
 def colour_dot(colour: QColor, size: int = 12) -> QIcon:
     """A small filled circle, to mark a category."""
     pixmap = QPixmap(size, size)
@@ -90,13 +96,11 @@ class BlockPalette(QWidget):
 
     def filter(self, text: str) -> None:
         """Show only blocks whose kind or category contains ``text`` (ignoring case)."""
-        needle = text.strip().lower()
         for i in range(self.tree.topLevelItemCount()):
             category = self.tree.topLevelItem(i)
-            category_hit = needle in category.text(0).lower()
             shown = 0
             for child in _children(category):
-                visible = not needle or category_hit or needle in child.text(0).lower()
+                visible = kind_matches(child.text(0), category.text(0), text)
                 child.setHidden(not visible)
                 shown += visible
             category.setHidden(shown == 0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -33,6 +33,17 @@ from designer.core.params import (
 )
 
 _INT_LIMIT = 2**31 - 2
+MIXED = "mixed"
+"""What a field shows when the selected blocks have different values."""
+
+
+def show_mixed_spin(spin: QSpinBox | QDoubleSpinBox) -> None:
+    """Show ``mixed`` in a spin box, on its lowest value, without emitting a change."""
+    spin.setSpecialValueText(MIXED)
+    spin.blockSignals(True)
+    spin.setValue(spin.minimum())
+    spin.blockSignals(False)
+    spin.update()
 
 
 class ParamEditor(QWidget):
@@ -53,6 +64,10 @@ class ParamEditor(QWidget):
 
     def show_value(self, value: Any, resolved: Any = None) -> None:
         """Display ``value``; ``resolved`` is what an automatic value currently works out to."""
+        raise NotImplementedError
+
+    def show_mixed(self) -> None:
+        """Say that the selected blocks have different values; choosing one sets it on all of them."""
         raise NotImplementedError
 
 
@@ -85,8 +100,6 @@ class IntEditor(ParamEditor):
         self.spin.setRange(
             self._auto if self._has_auto else low, _INT_LIMIT if param.maximum is None else param.maximum
         )
-        if param.optional:
-            self.spin.setSpecialValueText(param.none_means or "none")
         self._layout.addWidget(self.spin, 1)
         self.pin: QToolButton | None = None
         if param.inferred:
@@ -100,9 +113,9 @@ class IntEditor(ParamEditor):
 
     def show_value(self, value: Any, resolved: Any = None) -> None:
         self._resolved = self.spin.auto_value = resolved
-        if self.param.inferred:
-            self.spin.setSpecialValueText("auto" if resolved is None else f"auto ({resolved})")
-            assert self.pin is not None
+        self.spin.setSpecialValueText(self._auto_text(resolved))
+        if self.pin is not None:
+            self.pin.show()
             self.pin.setChecked(value is not None)
             self.pin.setText("Unpin" if value is not None else "Pin")
             self.pin.setToolTip(
@@ -114,6 +127,18 @@ class IntEditor(ParamEditor):
         self.spin.setValue(self._auto if value is None else value)
         self.spin.blockSignals(False)
         self.spin.update()
+
+    def show_mixed(self) -> None:
+        show_mixed_spin(self.spin)
+        if self.pin is not None:
+            self.pin.hide()
+
+    def _auto_text(self, resolved: Any) -> str:
+        if self.param.inferred:
+            return "auto" if resolved is None else f"auto ({resolved})"
+        if self.param.optional:
+            return self.param.none_means or "none"
+        return ""
 
     def _on_value_changed(self, value: int) -> None:
         self.edited.emit(None if self._has_auto and value == self._auto else value)
@@ -161,9 +186,13 @@ class FloatEditor(ParamEditor):
         self.spin.valueChanged.connect(self.edited.emit)
 
     def show_value(self, value: Any, resolved: Any = None) -> None:
+        self.spin.setSpecialValueText("")
         self.spin.blockSignals(True)
         self.spin.setValue(value)
         self.spin.blockSignals(False)
+
+    def show_mixed(self) -> None:
+        show_mixed_spin(self.spin)
 
 
 class BoolEditor(ParamEditor):
@@ -175,7 +204,13 @@ class BoolEditor(ParamEditor):
 
     def show_value(self, value: Any, resolved: Any = None) -> None:
         self.check.blockSignals(True)
+        self.check.setTristate(False)
         self.check.setChecked(bool(value))
+        self.check.blockSignals(False)
+
+    def show_mixed(self) -> None:
+        self.check.blockSignals(True)
+        self.check.setCheckState(Qt.CheckState.PartiallyChecked)
         self.check.blockSignals(False)
 
 
@@ -184,12 +219,18 @@ class ChoiceEditor(ParamEditor):
         super().__init__(param)
         self.combo = QComboBox()
         self.combo.addItems(list(param.choices))
+        self.combo.setPlaceholderText(MIXED)
         self._layout.addWidget(self.combo, 1)
         self.combo.textActivated.connect(self.edited.emit)
 
     def show_value(self, value: Any, resolved: Any = None) -> None:
         self.combo.blockSignals(True)
         self.combo.setCurrentText(str(value))
+        self.combo.blockSignals(False)
+
+    def show_mixed(self) -> None:
+        self.combo.blockSignals(True)
+        self.combo.setCurrentIndex(-1)
         self.combo.blockSignals(False)
 
 
@@ -201,12 +242,21 @@ class TextEditor(ParamEditor):
         self.line = QLineEdit()
         self.line.setPlaceholderText(param.describe())
         self._layout.addWidget(self.line, 1)
-        self.line.editingFinished.connect(lambda: self.edited.emit(self.line.text()))
+        self.line.editingFinished.connect(self._on_editing_finished)
 
     def show_value(self, value: Any, resolved: Any = None) -> None:
+        self.line.setPlaceholderText(self.param.describe())
         text = ", ".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
         if self.line.text() != text:
             self.line.setText(text)
+
+    def show_mixed(self) -> None:
+        self.line.clear()
+        self.line.setPlaceholderText(MIXED)
+
+    def _on_editing_finished(self) -> None:
+        if self.line.text() or self.line.placeholderText() != MIXED:
+            self.edited.emit(self.line.text())
 
 
 def editor_for(param: Param) -> ParamEditor:

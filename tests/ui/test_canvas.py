@@ -16,6 +16,7 @@ def _two_loose_blocks(window) -> tuple[str, str]:
 
 def test_edges_show_the_inferred_tensor_shape(window):
     design, scene = window.document.design, window.scene
+    window.view.reset_zoom()
     edge = scene.edges[Connection(design.find("conv2"), "out", design.find("relu2"), "in")]
     assert edge.label.text() == "N×32×4×4"
     assert edge.label.isVisible()
@@ -170,11 +171,12 @@ def test_rubber_band_selection_and_a_group_move_is_one_command(window, qtbot):
     for block_id in ids:
         window.scene.blocks[block_id].setSelected(True)
     grab = QPointF(*before[ids[0]]) + QPointF(10, 10)
-    drag(qtbot, window, grab, grab + QPointF(0, 200))
+    drag(qtbot, window, grab, grab + QPointF(0, 700))
     assert stack.count() == 1 and stack.undoText() == "Move blocks"
-    assert all(design.block(b).position == (x, y + 200) for b, (x, y) in before.items())
-    # A rubber band from empty canvas selects what it covers.
+    assert all(design.block(b).position == (x, y + 700) for b, (x, y) in before.items())
+    # A rubber band from empty canvas selects what it covers (and nothing else: they are below the rest now).
     window.scene.clearSelection()
-    drag(qtbot, window, QPointF(380, 140), QPointF(760, 280))
+    (left, top), (right, bottom) = (design.block(b).position for b in ids)
+    drag(qtbot, window, QPointF(left - 100, top - 60), QPointF(right + 100, bottom + 60))
     assert sorted(window.scene.selected_block_ids()) == sorted(ids)
     assert stack.count() == 1

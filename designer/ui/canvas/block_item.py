@@ -20,6 +20,8 @@ from designer.core.inference import Problem
 from designer.ui import theme
 
 _TEXT_LEFT = 16.0
+OVERLAY_ALPHA = 90
+"""How strongly an opaque overlay colour tints the block, so that its name stays readable."""
 
 
 class PortItem(QGraphicsItem):
@@ -81,6 +83,12 @@ class BlockItem(QGraphicsItem):
         self._kind = QGraphicsSimpleTextItem(self)
         self._kind.setFont(theme.font(8.0))
         self._kind.setBrush(theme.TEXT_MUTED)
+        self.overlay: QColor | None = None
+        self.caption = QGraphicsSimpleTextItem(self)
+        self.caption.setFont(theme.font(7.5))
+        self.caption.setBrush(theme.TEXT)
+        self.caption.hide()
+        self.detailed = True
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsMovable
             | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -112,6 +120,28 @@ class BlockItem(QGraphicsItem):
             self._update_tooltip()
             self.update()
 
+    def set_overlay(self, color: QColor | None, text: str | None) -> None:
+        """Tint the block with ``color`` and show ``text`` as a small caption under it (e.g. a gradient norm).
+
+        ``None`` clears each of them.
+        """
+        self.overlay = None if color is None else QColor(color)
+        if self.overlay is not None and self.overlay.alpha() == 255:
+            self.overlay.setAlpha(OVERLAY_ALPHA)
+        self.caption.setText(text or "")
+        self.caption.setVisible(bool(text) and self.detailed)
+        self.update()
+
+    def set_detailed(self, detailed: bool) -> None:
+        """Far out, show only a plain rectangle: no texts, no ports (see :meth:`DesignScene.set_detailed`)."""
+        if detailed == self.detailed:
+            return
+        self.detailed = detailed
+        for child in (self._name, self._kind, *self.inputs.values(), *self.outputs.values()):
+            child.setVisible(detailed)
+        self.caption.setVisible(detailed and bool(self.caption.text()))
+        self.update()
+
     def port_position(self, port: PortItem) -> QPointF:
         """Where edges attach to ``port``, in scene coordinates."""
         return port.scenePos()
@@ -129,6 +159,9 @@ class BlockItem(QGraphicsItem):
         return path
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        if not self.detailed:
+            self._paint_plain(painter)
+            return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         body, radius = self.body(), theme.BLOCK_RADIUS
         painter.setPen(Qt.PenStyle.NoPen)
@@ -140,6 +173,8 @@ class BlockItem(QGraphicsItem):
         band = QPainterPath()
         band.addRect(QRectF(body.left(), body.top(), 6, body.height()))
         painter.fillPath(outline.intersected(band), QBrush(self.colour))
+        if self.overlay is not None:
+            painter.fillPath(outline, QBrush(self.overlay))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         if self.isSelected():
             halo = QColor(theme.SELECTION)
@@ -148,6 +183,18 @@ class BlockItem(QGraphicsItem):
             painter.drawRoundedRect(body.adjusted(-2.5, -2.5, 2.5, 2.5), radius + 2.5, radius + 2.5)
         painter.setPen(self._outline_pen())
         painter.drawRoundedRect(body, radius, radius)
+
+    def _paint_plain(self, painter: QPainter) -> None:
+        """A filled rectangle in the category colour (the tint over it), outlined only for errors or selection."""
+        body = self.body()
+        painter.fillRect(body, self.colour)
+        if self.overlay is not None:
+            painter.fillRect(body, self.overlay)
+        if self.errors or self.isSelected():
+            pen = QPen(theme.ERROR if self.errors else theme.SELECTION, 3.0)
+            pen.setCosmetic(True)  # as thick at any zoom
+            painter.setPen(pen)
+            painter.drawRect(body)
 
     def _outline_pen(self) -> QPen:
         """Red for errors and amber for warnings, even when selected (the halo shows selection)."""
@@ -174,6 +221,7 @@ class BlockItem(QGraphicsItem):
         x = theme.BLOCK_WIDTH / 2 if is_output else -theme.BLOCK_WIDTH / 2
         for i, name in enumerate(names):
             port = ports.get(name) or PortItem(self, name, is_output)
+            port.setVisible(self.detailed)
             ports[name] = port
             port.setPos(x, (i - (len(names) - 1) / 2) * theme.PORT_SPACING)
 
@@ -186,6 +234,7 @@ class BlockItem(QGraphicsItem):
         left = -theme.BLOCK_WIDTH / 2 + _TEXT_LEFT
         self._name.setPos(left, top)
         self._kind.setPos(left, top + name_h)
+        self.caption.setPos(-theme.BLOCK_WIDTH / 2 + 2, self._height / 2 + 3)
 
     def _update_tooltip(self) -> None:
         block = self.block

@@ -20,6 +20,8 @@ from designer.ui import theme
 
 SKIP_DISTANCE = 2.2 * theme.BLOCK_WIDTH
 """An edge longer than this passes over blocks in between, so it arches clear of them."""
+RETURN_REACH = 60.0
+"""How far an edge back to an earlier row swings out beside its ends."""
 
 
 def curve(start: QPointF, end: QPointF, arch: float = 0.0) -> QPainterPath:
@@ -29,6 +31,8 @@ def curve(start: QPointF, end: QPointF, arch: float = 0.0) -> QPainterPath:
     positive, up when it is negative, not at all when it is zero.
     """
     span = end.x() - start.x()
+    if span < 0 and abs(end.y() - start.y()) > theme.BLOCK_MIN_HEIGHT:
+        return _return_curve(start, end)
     bend = max(40.0, abs(span) / 2, -span * 0.6)
     lift = 0.0
     if arch and span > SKIP_DISTANCE:
@@ -36,6 +40,20 @@ def curve(start: QPointF, end: QPointF, arch: float = 0.0) -> QPainterPath:
         bend, lift = 70.0, math.copysign(min(150.0, 70.0 + span * 0.04), arch)
     path = QPainterPath(start)
     path.cubicTo(QPointF(start.x() + bend, start.y() + lift), QPointF(end.x() - bend, end.y() + lift), end)
+    return path
+
+
+def _return_curve(start: QPointF, end: QPointF) -> QPainterPath:
+    """Back to the left on another row (a wrapped layout): out right, along the gap between the rows, in left."""
+    middle = (start.y() + end.y()) / 2
+    path = QPainterPath(start)
+    path.cubicTo(
+        QPointF(start.x() + RETURN_REACH, start.y()),
+        QPointF(start.x() + RETURN_REACH, middle),
+        QPointF(start.x(), middle),
+    )
+    path.lineTo(QPointF(end.x(), middle))
+    path.cubicTo(QPointF(end.x() - RETURN_REACH, middle), QPointF(end.x() - RETURN_REACH, end.y()), end)
     return path
 
 
@@ -54,8 +72,9 @@ class EdgeLabel(QGraphicsPathItem):
         return self._text.text()
 
     def set_text(self, text: str) -> None:
+        if text == self._text.text():
+            return
         self._text.setText(text)
-        self.setVisible(bool(text))
         rect = self._text.boundingRect()
         box = QRectF(-rect.width() / 2 - 5, -rect.height() / 2 - 1.5, rect.width() + 10, rect.height() + 3)
         self._text.setPos(box.left() + 5, box.top() + 1.5)
@@ -71,7 +90,9 @@ class EdgeItem(QGraphicsPathItem):
         super().__init__()
         self.connection = connection
         self._hovered = False
+        self.detailed = True
         self.label = EdgeLabel(self)
+        self.label.hide()
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
         self.setZValue(0)
@@ -84,8 +105,16 @@ class EdgeItem(QGraphicsPathItem):
 
     def set_shape_text(self, text: str) -> None:
         """Show the tensor shape flowing along the edge; empty hides the tag."""
+        if text == self.label.text() and self.toolTip():
+            return
         self.label.set_text(text)
+        self.label.setVisible(bool(text) and self.detailed)
         self.setToolTip(f"{text}" if text else "shape unknown: see the problems list")
+
+    def set_detailed(self, detailed: bool) -> None:
+        """Far out, hide the shape tag and draw a thin line."""
+        self.detailed = detailed
+        self.label.setVisible(detailed and bool(self.label.text()))
 
     def shape(self) -> QPainterPath:
         stroker = QPainterPathStroker()
@@ -96,6 +125,10 @@ class EdgeItem(QGraphicsPathItem):
         return super().boundingRect().adjusted(-4, -4, 4, 4)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        if not self.detailed:
+            painter.setPen(QPen(theme.SELECTION if self.isSelected() else theme.EDGE, 0))  # one pixel, any zoom
+            painter.drawPath(self.path())
+            return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if self.isSelected():
             pen = QPen(theme.SELECTION, 2.6)

@@ -11,6 +11,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
 
 from designer.core.design import Connection, DesignGraph
+from designer.core.inference import Problem
 from designer.ui.canvas.block_item import BlockItem, PortItem
 from designer.ui.canvas.connect_gesture import ConnectGesture
 from designer.ui.canvas.edge_item import EdgeItem
@@ -31,6 +32,8 @@ class DesignScene(QGraphicsScene):
         self.document = document
         self.blocks: dict[str, BlockItem] = {}
         self.edges: dict[Connection, EdgeItem] = {}
+        self._edges_at: dict[str, set[Connection]] = {}
+        self.detailed = True
         self._gesture: ConnectGesture | None = None
         self._handlers = {
             "block_added": self._on_block_added,
@@ -68,16 +71,40 @@ class DesignScene(QGraphicsScene):
 
     def select_block(self, block_id: str) -> None:
         """Make ``block_id`` the only selected item."""
-        self.clearSelection()
-        if block_id in self.blocks:
-            self.blocks[block_id].setSelected(True)
+        self.select_blocks([block_id])
+
+    def select_blocks(self, block_ids: list[str]) -> None:
+        """Make exactly these blocks the selection, telling listeners once."""
+        self.blockSignals(True)
+        try:
+            self.clearSelection()
+            for block_id in block_ids:
+                if block_id in self.blocks:
+                    self.blocks[block_id].setSelected(True)
+        finally:
+            self.blockSignals(False)
+        self.selectionChanged.emit()
+
+    # ---- level of detail ------------------------------------------------------------------
+    def set_detailed(self, detailed: bool) -> None:
+        """Show names, ports and shape labels, or (far out) only plain block rectangles and edges."""
+        if detailed == self.detailed:
+            return
+        self.detailed = detailed
+        for item in self.blocks.values():
+            item.set_detailed(detailed)
+        for edge in self.edges.values():
+            edge.set_detailed(detailed)
 
     # ---- following the design -------------------------------------------------------------
     def apply_report(self) -> None:
         """Show the latest inference: shapes on edges, problems on blocks."""
         report = self.document.report
+        problems: dict[str | None, list[Problem]] = {}
+        for problem in report.problems:
+            problems.setdefault(problem.block_id, []).append(problem)
         for block_id, item in self.blocks.items():
-            item.set_problems(report.problems_of(block_id))
+            item.set_problems(problems.get(block_id, []))
         for connection, edge in self.edges.items():
             known = connection.source in self.design and connection.target in self.design
             shape = report.edge_type(self.design, connection) if known else None
@@ -85,12 +112,15 @@ class DesignScene(QGraphicsScene):
 
     def _on_block_added(self, block_id: str) -> None:
         item = BlockItem(self.design.block(block_id), self._on_item_moved)
+        item.set_detailed(self.detailed)
         self.blocks[block_id] = item
+        self._edges_at[block_id] = set()
         self.addItem(item)
         item.set_problems(self.document.report.problems_of(block_id))
 
     def _on_block_removed(self, block_id: str) -> None:
         self.removeItem(self.blocks.pop(block_id))
+        del self._edges_at[block_id]
 
     def _on_block_changed(self, block_id: str) -> None:
         item = self.blocks[block_id]
@@ -104,7 +134,10 @@ class DesignScene(QGraphicsScene):
 
     def _on_connected(self, connection: Connection) -> None:
         edge = EdgeItem(connection)
+        edge.set_detailed(self.detailed)
         self.edges[connection] = edge
+        self._edges_at[connection.source].add(connection)
+        self._edges_at[connection.target].add(connection)
         self.addItem(edge)
         self._place(edge)
         self._refresh_ports(connection)
@@ -113,12 +146,13 @@ class DesignScene(QGraphicsScene):
 
     def _on_disconnected(self, connection: Connection) -> None:
         self.removeItem(self.edges.pop(connection))
+        for block_id in (connection.source, connection.target):
+            self._edges_at[block_id].discard(connection)
         self._refresh_ports(connection)
 
     def _on_item_moved(self, item: BlockItem) -> None:
-        for connection, edge in self.edges.items():
-            if item.block_id in (connection.source, connection.target):
-                self._place(edge)
+        for connection in self._edges_at.get(item.block_id, ()):
+            self._place(self.edges[connection])
 
     def _place(self, edge: EdgeItem) -> None:
         c = edge.connection

@@ -4,29 +4,41 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
+    QCursor,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
+    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPen,
+    QResizeEvent,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QGraphicsView, QWidget
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QWidget
 
 from designer.ui import theme
+from designer.ui.minimap import Minimap
 
 BLOCK_MIME_TYPE = "application/x-designer-block-kind"
-MIN_ZOOM, MAX_ZOOM = 0.2, 3.0
+MIN_ZOOM, MAX_ZOOM = 0.02, 3.0
+DETAIL_ZOOM = 0.4
+"""Below this zoom blocks are drawn as plain rectangles, without names, ports or shape labels."""
+FIT_MARGIN = 40.0
 SCENE_EXTENT = 100_000.0
 
 
 class DesignView(QGraphicsView):
-    """Shows the design scene; emits ``block_dropped(kind, scene position)`` for palette drops."""
+    """Shows the design scene; emits ``block_dropped(kind, scene position)`` for palette drops.
+
+    Tab, typing a letter, or a double-click on empty canvas asks for the quick-add popup with
+    ``quick_add_requested(viewport point, scene point, typed text)``.
+    """
 
     block_dropped = Signal(str, QPointF)
+    quick_add_requested = Signal(QPoint, QPointF, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -39,8 +51,25 @@ class DesignView(QGraphicsView):
         self.setFrameShape(QGraphicsView.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState)
         self.setAcceptDrops(True)
         self._pan_from: QPoint | None = None
+        self._space_held = False
+        self.minimap = Minimap(self)
+        self.minimap.hide()
+        self.horizontalScrollBar().valueChanged.connect(self._view_moved)
+        self.verticalScrollBar().valueChanged.connect(self._view_moved)
+
+    def setScene(self, scene: QGraphicsScene | None) -> None:
+        """Show ``scene``, following its changes in the minimap and drawing it at the current level of detail."""
+        old = self.scene()
+        if old is not None:
+            old.changed.disconnect(self._scene_changed)
+        super().setScene(scene)
+        if scene is not None:
+            scene.changed.connect(self._scene_changed)
+        self._scene_changed()
+        self._zoom_changed()
 
     # ---- zoom and pan ---------------------------------------------------------------------
     def zoom(self) -> float:
@@ -54,29 +83,59 @@ class DesignView(QGraphicsView):
         self.scale(factor, factor)
         shift = self.mapToScene(anchor) - before
         self.translate(shift.x(), shift.y())
+        self._zoom_changed()
 
-    def fit_to_items(self, min_zoom: float = MIN_ZOOM) -> None:
-        """Show the whole design, at no more than natural size.
+    def reset_zoom(self) -> None:
+        """Back to natural size (100 %), keeping the middle of the view where it is."""
+        self.zoom_by(1.0 / self.zoom())
 
-        With ``min_zoom`` above the zoom that would fit everything, show the design's start
-        (its left end) at ``min_zoom`` instead, so that a long chain opens readable.
-        """
-        scene = self.scene()
-        if scene is None or not scene.items():
+    def fit_to_items(self) -> None:
+        """Show the whole design, at no more than natural size."""
+        self.minimap.invalidate()  # the scene reports its changes later, and they may be pending
+        bounds = self.minimap.bounds()
+        if bounds.isEmpty():
             return
-        rect = scene.itemsBoundingRect().adjusted(-40, -40, 40, 40)
+        rect = bounds.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        zoom = min(1.0, max(self.zoom(), min_zoom))
-        self.zoom_by(zoom / self.zoom())
-        visible = self.viewport().width() / zoom
-        if visible < rect.width():
-            self.centerOn(QPointF(rect.left() + visible / 2, rect.center().y()))
-        else:
-            self.centerOn(rect.center())
+        self.zoom_by(min(1.0, max(self.zoom(), MIN_ZOOM)) / self.zoom())
+        self.centerOn(rect.center())
 
     def visible_centre(self) -> QPointF:
         """The scene point at the middle of the viewport."""
         return self.mapToScene(self.viewport().rect().center())
+
+    def visible_rect(self) -> QRectF:
+        """The part of the scene the viewport shows."""
+        return self.mapToScene(self.viewport().rect()).boundingRect()
+
+    def _zoom_changed(self) -> None:
+        scene = self.scene()
+        if scene is not None and hasattr(scene, "set_detailed"):
+            scene.set_detailed(self.zoom() >= DETAIL_ZOOM)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing, self.zoom() >= DETAIL_ZOOM)
+        self._view_moved()
+
+    def _scene_changed(self) -> None:
+        self.minimap.invalidate()
+        self._view_moved()
+
+    def _view_moved(self) -> None:
+        """Show the minimap only while part of the design is out of view, and keep its frame current."""
+        bounds = self.minimap.bounds()
+        needed = not bounds.isEmpty() and not self.visible_rect().contains(bounds)
+        if needed != self.minimap.isVisible():
+            self.minimap.setVisible(needed)
+        if needed:
+            self._place_minimap()
+            self.minimap.update()
+
+    def _place_minimap(self) -> None:
+        corner = self.viewport().rect().bottomRight()
+        self.minimap.move(corner.x() - self.minimap.width() - 10, corner.y() - self.minimap.height() - 10)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._view_moved()
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         delta = event.angleDelta().y()
@@ -85,7 +144,8 @@ class DesignView(QGraphicsView):
         event.accept()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.MiddleButton:
+        button = event.button()
+        if button == Qt.MouseButton.MiddleButton or (button == Qt.MouseButton.LeftButton and self._space_held):
             self._pan_from = event.position().toPoint()
             self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
             event.accept()
@@ -103,12 +163,62 @@ class DesignView(QGraphicsView):
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if self._pan_from is not None and event.button() == Qt.MouseButton.MiddleButton:
+        if self._pan_from is not None and event.button() in (Qt.MouseButton.MiddleButton, Qt.MouseButton.LeftButton):
             self._pan_from = None
-            self.viewport().unsetCursor()
+            if self._space_held:
+                self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+            else:
+                self.viewport().unsetCursor()
             event.accept()
             return
         super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.itemAt(event.position().toPoint()) is None:
+            self._ask_quick_add(event.position().toPoint(), "")
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    # ---- keys: space to pan, Tab or a letter to quick-add --------------------------------------
+    def event(self, event: QEvent) -> bool:
+        # Tab would move the keyboard focus to the next widget before keyPressEvent saw it.
+        if event.type() == QEvent.Type.KeyPress and QKeyEvent(event).key() == Qt.Key.Key_Tab:
+            self._ask_quick_add(self._cursor_point(), "")
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space:
+            if not event.isAutoRepeat():
+                self._space_held = True
+                self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+            event.accept()
+            return
+        text = event.text()
+        typing = not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier & ~Qt.KeyboardModifier.KeypadModifier
+        if typing and text.isprintable() and text.strip() and self._pan_from is None:
+            self._ask_quick_add(self._cursor_point(), text)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space_held = False
+            if self._pan_from is None:
+                self.viewport().unsetCursor()
+            event.accept()
+            return
+        super().keyReleaseEvent(event)
+
+    def _cursor_point(self) -> QPoint:
+        """The pointer in viewport coordinates, or the middle of the viewport when it is elsewhere."""
+        point = self.viewport().mapFromGlobal(QCursor.pos())
+        return point if self.viewport().rect().contains(point) else self.viewport().rect().center()
+
+    def _ask_quick_add(self, point: QPoint, text: str) -> None:
+        self.quick_add_requested.emit(point, self.mapToScene(point), text)
 
     # ---- drops from the palette -----------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
