@@ -25,11 +25,12 @@ def tint_blocks(
         item.set_overlay(scale.colour(norm), f"∇ {format_norm(norm)}")
         tinted.add(item.block_id)
     for block_id, item in scene.blocks.items():
-        if block_id not in tinted:
+        if block_id not in tinted and item.overlay is not None:
             item.set_overlay(None, None)
 
 
 def clear_tints(scene: DesignScene) -> None:
     """Remove every block's tint."""
     for item in scene.blocks.values():
-        item.set_overlay(None, None)
+        if item.overlay is not None:
+            item.set_overlay(None, None)

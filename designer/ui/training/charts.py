@@ -7,6 +7,8 @@ Only curves whose data grew since the last refresh are handed new data.
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -19,6 +21,7 @@ from designer.ui.training.run_record import Curves, RunRecord
 from designer.ui.training.series import Series
 
 RUN_COLOURS = ("#2563eb", "#ea580c", "#16a34a", "#9333ea", "#db2777", "#0891b2", "#ca8a04", "#475569")
+PLOT_INTERVAL_S = 0.1
 _STEP_ALPHA = 90
 _METRIC_TITLES = {"accuracy": "Accuracy", "mae": "Mean absolute error"}
 
@@ -57,15 +60,19 @@ class TrainingCharts(QWidget):
             widget.setMinimumWidth(160)
             plot = widget.getPlotItem()
             plot.setTitle(title, color="#374151", size="9pt")
-            plot.showGrid(x=True, y=True, alpha=0.15)
+            # No grid: pyqtgraph draws it with the axes, which then repaint with every new point.
             plot.setLabel("bottom", "epoch", color="#6b7280")
             plot.setDownsampling(auto=True, mode="peak")
             plot.setClipToView(True)
             self.plots[key] = plot
             layout.addWidget(widget)
+        self.plots["lr"].setLogMode(y=True)  # schedules move the rate by decades
         self.legend = self.plots["loss"].addLegend(offset=(-4, 4), labelTextSize="8pt")
         self._curves: dict[tuple[int, int], tuple[pg.PlotDataItem, Series, int]] = {}
         self._runs: list[RunRecord] = []
+        self._last_plot = 0
+        self._x_limits: dict[str, float] = {}
+        self._drawn_at: dict[str, float] = {}
 
     def show_runs(self, runs: list[RunRecord]) -> None:
         """Draw ``runs`` (the first in bold: the one being looked at), each in its own colour."""
@@ -74,22 +81,60 @@ class TrainingCharts(QWidget):
         self.legend.clear()
         self._curves.clear()
         self._runs = list(runs)
+        self._x_limits.clear()
         for index, run in enumerate(self._runs):
             colour = QColor(RUN_COLOURS[index % len(RUN_COLOURS)])
             for style_index, style in enumerate(_STYLES):
                 item = self._curve(style, colour, bold=index == 0, run_label=run.name if len(runs) > 1 else "")
                 self.plots[style.plot].addItem(item)
                 self._curves[(index, style_index)] = (item, style.series(run.curves), -1)
-        metric = self._runs[0].metric_name if self._runs else "accuracy"
-        self.plots["metric"].setTitle(_METRIC_TITLES[metric], color="#374151", size="9pt")
-        self.refresh()
+        self.set_metric(self._runs[0].metric_name if self._runs else "accuracy")
+        self.refresh(every_plot=True)
 
-    def refresh(self) -> None:
-        """Hand every curve whose series grew its new data."""
+    def set_metric(self, metric: str) -> None:
+        """Title the middle plot after the quality measure of the task ("accuracy" or "mae")."""
+        self.plots["metric"].setTitle(_METRIC_TITLES.get(metric, metric), color="#374151", size="9pt")
+
+    def refresh(self, every_plot: bool = False) -> None:
+        """Hand new data to the curves of the next plot that has some (of every plot when asked).
+
+        One plot a call keeps each repaint short, so the event loop never waits on all three at once, and
+        each plot is redrawn at most every :data:`PLOT_INTERVAL_S`: smooth to the eye, light on the CPU.
+        """
+        keys, now = list(self.plots), time.monotonic()
+        for turn in range(1, len(keys) + 1):
+            key = keys[(self._last_plot + turn) % len(keys)]
+            if not every_plot and now - self._drawn_at.get(key, 0.0) < PLOT_INTERVAL_S:
+                continue
+            if self._update(key):
+                self._drawn_at[key] = now
+                if not every_plot:
+                    self._last_plot = keys.index(key)
+                    return
+
+    def _update(self, plot: str) -> bool:
+        """Give the curves of ``plot`` whose series grew their data; whether there were any."""
+        grown = False
         for key, (item, series, size) in self._curves.items():
-            if len(series) != size:
+            if _STYLES[key[1]].plot == plot and len(series) != size:
                 item.setData(series.x, series.y)
                 self._curves[key] = (item, series, len(series))
+                grown = True
+                if len(series):
+                    self._widen(plot, float(series.x[-1]))
+        return grown
+
+    def _widen(self, plot: str, x: float) -> None:
+        """Make room for ``x`` on the epoch axis in steps (1, 2, 5, 10, ... and the runs' planned epochs).
+
+        An axis that followed every new point would be redrawn, labels and all, on every refresh.
+        """
+        if x <= self._x_limits.get(plot, 0.0):
+            return
+        planned = max((run.epochs for run in self._runs), default=0)
+        limit = float(planned) if x <= planned <= 4 * x else _nice_ceiling(1.25 * x)
+        self._x_limits[plot] = limit
+        self.plots[plot].setXRange(0, limit, padding=0.02)
 
     def curve_data(self, run_index: int, plot: str, label: str) -> tuple[list[float], list[float]]:
         """The points a curve shows (``label`` "" is the per-step one), for tests and inspection."""
@@ -121,3 +166,9 @@ class TrainingCharts(QWidget):
         item.setDownsampling(auto=True, method="peak")
         item.setClipToView(True)
         return item
+
+
+def _nice_ceiling(x: float) -> float:
+    """The smallest of 1, 2, 5, 10, 20, 50, ... (or of 0.1, 0.2, 0.5 below 1) that is at least ``x``."""
+    power = 10.0 ** math.floor(math.log10(x)) if x > 0 else 1.0
+    return next(step * power for step in (1, 2, 5, 10) if step * power >= x)

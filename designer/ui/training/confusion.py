@@ -29,6 +29,7 @@ class ConfusionTable(QTableWidget):
             header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
             header.setMinimumSectionSize(24)
         self.setToolTip("Rows: true class · columns: predicted class (validation set)")
+        self._names: list[str] = []
         self.show_epoch({}, [])
 
     def show_epoch(self, epoch: dict[str, Any], class_names: list[str]) -> None:
@@ -39,12 +40,16 @@ class ConfusionTable(QTableWidget):
             self.clear()
             self.setRowCount(0)
             self.setColumnCount(0)
+            self._names = []
             return
         size = len(matrix)
-        self.setRowCount(size + 1)
-        self.setColumnCount(size + 1)
-        self.setVerticalHeaderLabels([*names, "precision"])
-        self.setHorizontalHeaderLabels([*names, "recall"])
+        if self.rowCount() != size + 1 or self._names != names:
+            self.clear()
+            self.setRowCount(size + 1)
+            self.setColumnCount(size + 1)
+            self.setVerticalHeaderLabels([*names, "precision"])
+            self.setHorizontalHeaderLabels([*names, "recall"])
+            self._names = names
         for row, counts in enumerate(matrix):
             total = sum(counts) or 1
             for column, count in enumerate(counts):
@@ -56,11 +61,14 @@ class ConfusionTable(QTableWidget):
         self._cell(size, size, "", _SUMMARY)
 
     def _cell(self, row: int, column: int, text: str, background: QColor) -> None:
-        item = QTableWidgetItem(text)
-        item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+        item = self.item(row, column)
+        if item is None:  # items are reused from epoch to epoch: creating them is what costs
+            item = QTableWidgetItem()
+            item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.setItem(row, column, item)
+        item.setText(text)
         item.setBackground(background)
         item.setForeground(QColor("#ffffff") if background.lightnessF() < 0.55 else QColor("#111827"))
-        self.setItem(row, column, item)
 
 
 def _shade(share: float) -> QColor:

@@ -17,7 +17,13 @@ from PySide6.QtWidgets import (
 
 from designer.ui.training.gradient_scale import STOPS, GradientScale, format_norm
 
-_COLUMNS = ("Block", "Gradient norm", "Weight norm", "Gradient / weight")
+_TIPS = (
+    "Blocks with weights, in design order",
+    "Norm of the gradient of the block's weights at the latest report (the colour of the canvas tint)",
+    "Norm of the block's weights",
+    "Gradient norm over weight norm: how large a step the gradient asks for, relative to the weights",
+)
+_COLUMNS = ("Block", "‖gradient‖", "‖weights‖", "ratio")
 
 
 class GradientTable(QTableWidget):
@@ -31,6 +37,8 @@ class GradientTable(QTableWidget):
         self.verticalHeader().setVisible(False)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.horizontalHeader().setStretchLastSection(True)
+        for column, tip in enumerate(_TIPS):
+            self.horizontalHeaderItem(column).setToolTip(tip)
 
     def show_gradients(self, gradients: dict[str, dict[str, float]], order: list[str], scale: GradientScale) -> None:
         """Rows for ``gradients`` (by block name), in ``order`` where a block is in it."""

@@ -87,6 +87,8 @@ class TrainingPanel(QWidget):
         self.progress.setFormat("not started")
         self.progress.setValue(0)
         self.speed = QLabel("")
+        # A fixed width keeps the row's layout (and the charts below) still while the numbers change.
+        self.speed.setMinimumWidth(self.speed.fontMetrics().horizontalAdvance("000,000 samples/s · lr 0.000e-00"))
         self.note = QLabel("The design changed since this run started; the run trains the design as it was.")
         self.note.setStyleSheet("color: #92400e; background: #fffbeb; border-radius: 3px; padding: 2px 6px;")
         self.note.hide()
@@ -227,7 +229,8 @@ class TrainingPanel(QWidget):
             self.problems_changed.emit()
         self.clear_tint()
         self.note.hide()
-        self._list_runs(set(self.run_list.ticked()))
+        self.charts.refresh(every_plot=True)
+        self.run_list.update_rows(self.runs, self._labels())
         if record is self.current:
             self._show_current()
         self._set_running(False)
@@ -256,9 +259,9 @@ class TrainingPanel(QWidget):
             if "gradients" in kinds:
                 self._show_gradients(record, tint=True)
         if {"start", "epoch", "done", "error"} & kinds:
-            self.run_list.update_states(self.runs)
+            self.run_list.update_rows(self.runs, self._labels())
         if "start" in kinds:
-            self._show_ticked_runs()
+            self.charts.set_metric(record.metric_name)
 
     def _show_current(self) -> None:
         record = self.current
@@ -302,9 +305,12 @@ class TrainingPanel(QWidget):
         self.error.setText(f"⛔ {text}")
         self.error.show()
 
+    def _labels(self) -> list[str]:
+        """What changed in each run's settings from the run before it."""
+        return [difference(self.runs[i - 1].config if i else None, run.config) for i, run in enumerate(self.runs)]
+
     def _list_runs(self, ticked: set[int]) -> None:
-        labels = [difference(self.runs[i - 1].config if i else None, run.config) for i, run in enumerate(self.runs)]
-        self.run_list.show_runs(self.runs, labels, ticked)
+        self.run_list.show_runs(self.runs, self._labels(), ticked)
         self._show_ticked_runs()
 
     def _show_ticked_runs(self) -> None:

@@ -44,11 +44,13 @@ class RunList(QTreeWidget):
             item.setCheckState(0, Qt.CheckState.Checked if index in ticked else Qt.CheckState.Unchecked)
         self.blockSignals(False)
 
-    def update_states(self, runs: list[RunRecord]) -> None:
-        """Refresh the state and best columns as runs progress."""
+    def update_rows(self, runs: list[RunRecord], labels: list[str]) -> None:
+        """Refresh the texts of the rows as runs progress (a live run's settings come with its first event)."""
         self.blockSignals(True)
-        for index, run in enumerate(runs[: self.topLevelItemCount()]):
-            _show_state(self.topLevelItem(index), run)
+        for index, (run, label) in enumerate(zip(runs[: self.topLevelItemCount()], labels, strict=False)):
+            item = self.topLevelItem(index)
+            item.setText(1, label)
+            _show_state(item, run)
         self.blockSignals(False)
 
     def ticked(self) -> list[int]:
@@ -59,10 +61,12 @@ class RunList(QTreeWidget):
 
     def set_colours(self, shown: list[int]) -> None:
         """Mark each shown run with its chart colour."""
+        self.blockSignals(True)
         for i in range(self.topLevelItemCount()):
             item = self.topLevelItem(i)
             colour = RUN_COLOURS[shown.index(i) % len(RUN_COLOURS)] if i in shown else "#1f2937"
             item.setForeground(0, QBrush(QColor(colour)))
+        self.blockSignals(False)
 
 
 def _show_state(item: QTreeWidgetItem, run: RunRecord) -> None:

@@ -5,7 +5,7 @@
 Scenarios: ``finish`` (2 epochs of 20 steps, then done), ``endless`` (steps until ``stop`` on stdin),
 ``stubborn`` (steps, ignores ``stop``; ends on SIGTERM), ``crash`` (a few steps, a message on stderr, exit 3),
 ``noise`` (malformed lines and lines split across writes among real events), ``design-error`` (an error
-event naming a block), ``flood`` (as many step events as it can for FLOOD_SECONDS, then done).
+event naming a block), ``flood`` (step events for FLOOD_SECONDS, FLOOD_RATE a second or as many as it can, then done).
 """
 
 from __future__ import annotations
@@ -151,10 +151,14 @@ def main() -> int:
         )
     elif scenario == "flood":
         start(out, epochs=1_000_000)
-        deadline = time.monotonic() + float(os.environ.get("FLOOD_SECONDS", "2"))
+        started = time.monotonic()
+        deadline = started + float(os.environ.get("FLOOD_SECONDS", "2"))
+        rate = float(os.environ.get("FLOOD_RATE", "0"))  # steps a second; 0: as fast as it can
         n = 0
         while time.monotonic() < deadline:
             n += 1
+            if rate and (ahead := started + n / rate - time.monotonic()) > 0:
+                time.sleep(ahead)
             step(n)
             if n % 100 == 0:
                 gradients(n)

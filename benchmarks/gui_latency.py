@@ -1,0 +1,115 @@
+"""The editor's event-loop latency while a training run streams events into the training panel.
+
+    python -m benchmarks.gui_latency [--seconds 4]
+
+A probe timer asks to fire every 5 ms; how late each tick comes is the latency a user's click or key would
+meet. It is measured with the editor idle, then while the fake engine of the panel tests streams events at the
+real engine's rate (a step event every 50 ms, gradients and epochs among them), then as fast as it can write
+them. Target: 99th percentile under 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+
+from benchmarks.timing import percentile
+from designer.core.templates import load_template
+from designer.ui.document import Document
+from designer.ui.main_window import MainWindow
+
+FAKE_ENGINE = Path(__file__).resolve().parents[1] / "tests" / "ui" / "training" / "fake_engine.py"
+PROBE_MS = 5
+TARGET_P99_MS = 50.0
+
+
+@dataclass(frozen=True)
+class Measurement:
+    condition: str
+    events_per_s: float
+    late_ms: list[float]
+
+
+def probe(seconds: float) -> list[float]:
+    """Run the event loop for ``seconds``; how many ms late each 5 ms probe tick came."""
+    clock, late = QElapsedTimer(), []
+    timer = QTimer()
+    timer.setTimerType(timer.timerType().PreciseTimer)
+    last = [0]
+
+    def tick() -> None:
+        now = clock.nsecsElapsed()
+        late.append(max(0.0, (now - last[0]) / 1e6 - PROBE_MS))
+        last[0] = now
+
+    timer.timeout.connect(tick)
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    clock.start()
+    timer.start(PROBE_MS)
+    loop.exec()
+    timer.stop()
+    return late[1:]
+
+
+def streaming(window: MainWindow, seconds: float, rate: float, condition: str) -> Measurement:
+    """Train with the fake engine streaming for ``seconds`` at ``rate`` steps a second (0: flat out)."""
+    os.environ.update(FLOOD_SECONDS=str(seconds), FLOOD_RATE=str(rate))
+    panel = window.training
+    panel.engine_command = [sys.executable, str(FAKE_ENGINE), "flood"]
+    panel.train()
+    if not panel.running:
+        raise SystemExit(f"the run did not start: {panel.error.text()}")
+    started = time.perf_counter()
+    late = probe(seconds + 0.5)
+    while panel.running:
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+    record = panel.current
+    events = len(record.curves.step_loss) / max(time.perf_counter() - started, 1e-9)
+    if record.state == "failed":
+        raise SystemExit(f"the run failed: {record.message}")
+    return Measurement(condition, events, late)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=4.0, help="length of each measurement")
+    args = parser.parse_args(argv)
+    app = QApplication.instance() or QApplication([])
+    window = MainWindow(Document(load_template("lenet-digits")))
+    window.resize(1400, 900)
+    window.show()
+    with tempfile.TemporaryDirectory() as folder:
+        window.document.save(Path(folder) / "lenet.json")
+        window.training.set_document(window.document, window.scene)
+        probe(0.5)  # let the window settle
+        results = [
+            Measurement("idle", 0.0, probe(args.seconds)),
+            streaming(window, args.seconds, 20.0, "engine rate (20 steps/s)"),
+            streaming(window, args.seconds, 0.0, "flat out"),
+        ]
+    window.close()
+    app.processEvents()
+    print(f"{'condition':<26} {'step events/s':>13} {'ticks':>6} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7}")
+    for m in results:
+        print(
+            f"{m.condition:<26} {m.events_per_s:>13,.0f} {len(m.late_ms):>6} {percentile(m.late_ms, 50):>7.2f} "
+            f"{percentile(m.late_ms, 99):>7.2f} {max(m.late_ms):>7.2f}"
+        )
+    worst = max(percentile(m.late_ms, 99) for m in results)
+    print(f"target: p99 under {TARGET_P99_MS:.0f} ms — {'met' if worst < TARGET_P99_MS else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,40 @@
+"""The engine wrapper's pieces that need no process: reading event lines that arrive in pieces."""
+
+from __future__ import annotations
+
+import json
+
+from designer.ui.training.event_lines import MAX_LINE_BYTES, EventLineReader
+
+STEP = {"event": "step", "epoch": 1, "step": 3, "loss": 0.5}
+
+
+def test_lines_split_anywhere_give_the_same_events():
+    data = (json.dumps(STEP) + "\n" + json.dumps({**STEP, "step": 4}) + "\n").encode()
+    for cut in range(1, len(data)):
+        reader = EventLineReader()
+        events = reader.feed(data[:cut]) + reader.feed(data[cut:]) + reader.flush()
+        assert [e["step"] for e in events] == [3, 4]
+
+
+def test_a_last_line_without_newline_is_read_at_the_end():
+    reader = EventLineReader()
+    assert reader.feed(json.dumps(STEP).encode()) == []
+    assert reader.flush() == [STEP]
+
+
+def test_noise_becomes_warnings_that_quote_it():
+    reader = EventLineReader()
+    events = reader.feed(b'hello\n{"event": "nope"}\n"text"\n\n\xff\xfe\n' + json.dumps(STEP).encode() + b"\n")
+    kinds = [e["event"] for e in events]
+    assert kinds == ["warning", "warning", "warning", "warning", "step"]
+    assert "not an event: 'hello'" in events[0]["message"]
+    assert "no known kind" in events[1]["message"] and "no known kind" in events[2]["message"]
+
+
+def test_an_endless_line_is_dropped_once_with_a_warning_and_reading_goes_on():
+    reader = EventLineReader()
+    chunk = b"x" * (MAX_LINE_BYTES // 2 + 1)
+    warnings = reader.feed(chunk) + reader.feed(chunk) + reader.feed(chunk)
+    assert [e["event"] for e in warnings] == ["warning"]
+    assert reader.feed(b"yyy\n" + json.dumps(STEP).encode() + b"\n") == [STEP]

@@ -1,0 +1,63 @@
+"""Several runs of a project: listed, labelled by what changed, overlaid on the charts when ticked."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.ui.training.conftest import wait_for_end
+
+
+def test_two_runs_are_labelled_by_their_difference_and_overlaid(start_run, monkeypatch, qtbot):
+    panel = start_run("finish")
+    wait_for_end(qtbot, panel)
+    monkeypatch.setenv("FAKE_LR", "0.003")
+    start_run("finish")
+    wait_for_end(qtbot, panel)
+    runs = panel.run_list
+    assert runs.topLevelItemCount() == 2
+    assert [runs.topLevelItem(i).text(1) for i in range(2)] == ["first run", "learning_rate 0.01 → 0.003"]
+    assert runs.ticked() == [0, 1]
+    assert len(panel.charts.curve_data(1, "loss", "train")[0]) == 2  # the older run, drawn second
+    runs.topLevelItem(0).setCheckState(0, Qt.CheckState.Unchecked)
+    assert runs.ticked() == [1]
+    with pytest.raises(KeyError):  # the unticked run is no longer drawn
+        panel.charts.curve_data(1, "loss", "train")
+    runs.chosen.emit(0)
+    assert panel.current is panel.runs[0]
+
+
+def test_past_runs_of_the_project_are_listed_when_it_is_opened(saved_window, tmp_path):
+    folder = tmp_path / "runs" / "lenet-20260101-090000"
+    folder.mkdir(parents=True)
+    events = [
+        {
+            "event": "start",
+            "epochs": 1,
+            "steps_per_epoch": 1,
+            "task": "classification",
+            "class_names": ["a", "b"],
+            "config": {"learning_rate": 0.01},
+        },
+        {"event": "step", "epoch": 1, "step": 1, "loss": 0.7},
+        {
+            "event": "epoch",
+            "epoch": 1,
+            "train": {"loss": 0.6, "accuracy": 0.5},
+            "val": {"loss": 0.65, "accuracy": 0.5},
+            "confusion": [[3, 1], [2, 4]],
+            "precision": [0.6, 0.8],
+            "recall": [0.75, 0.67],
+        },
+        {"event": "done", "reason": "finished", "best": {"epoch": 1, "metric": "val_loss", "value": 0.65}},
+    ]
+    (folder / "events.jsonl").write_text("".join(json.dumps(e) + "\n" for e in events))
+    panel = saved_window.training
+    panel.set_document(saved_window.document, saved_window.scene)
+    assert panel.run_list.topLevelItemCount() == 1
+    item = panel.run_list.topLevelItem(0)
+    assert (item.text(0), item.text(2), item.text(3)) == (folder.name, "finished", "val_loss 0.65 (epoch 1)")
+    assert panel.confusion.item(1, 0).text() == "2" and panel.confusion.verticalHeaderItem(1).text() == "b"
+    assert panel.charts.curve_data(0, "loss", "") == ([1.0], [0.7])
