@@ -35,7 +35,11 @@ def default_run_dir(project_path: Path | None, name: str) -> Path:
 
 
 class RunFolder:
-    """One run's folder. Files a crash could leave half-written are written to a temporary name and renamed."""
+    """One run's folder. Files a crash could leave half-written are written to a temporary name and renamed.
+
+    The rename keeps every file whole if the engine dies; there is no fsync, which would cost more than a tiny
+    model's epoch (a power cut may lose the last epoch's files, never leave half of one).
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -97,8 +101,6 @@ class RunFolder:
             os.fchmod(fd, 0o644)  # mkstemp makes files only their owner can read; run files are for sharing
             with os.fdopen(fd, "wb") as f:
                 write(f)
-                f.flush()
-                os.fsync(f.fileno())
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import platform
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -79,7 +80,7 @@ class Session:
         request, overrides = self.request, self.request.overrides
         if request.resume is None:
             assert request.project is not None
-            project = request.project
+            project = replace(request.project, design=request.project.design.snapshot())
             self.run.save_project(project)
             settings = {**project.training, **overrides}
             resolve_training_settings(settings)  # settings problems before data problems
@@ -116,7 +117,8 @@ class Session:
     def _compile(self, project: Project) -> torch.nn.Module:
         report = infer(project.design)
         if not report.ok:
-            raise DesignProblems("the design has errors: " + "; ".join(str(p) for p in report.errors))
+            fitted = f" (after {'; '.join(self.warnings)})" if self.warnings else ""
+            raise DesignProblems("the design has errors: " + "; ".join(str(p) for p in report.errors) + fitted)
         torch.manual_seed(self.settings["seed"])
         return compile_design(project.design, report)
 
