@@ -20,6 +20,8 @@ from designer.ui.training.event_lines import EventLineReader
 ENGINE_COMMAND = (sys.executable, "-m", "designer", "train")
 STOP_GRACE_MS = 2000
 """How long the engine has to honour ``stop`` before it is terminated (and as long again before it is killed)."""
+READ_CHUNK = 64 * 1024
+"""About 400 step events: parsed in a few milliseconds, so a flood of output cannot stall the editor."""
 _STDERR_LINES = 40
 
 
@@ -43,6 +45,7 @@ class EngineProcess(QObject):
         self._stderr_partial = b""
         self._said_how_it_ended = False
         self._stop_requested = False
+        self._more_queued = False
         self._terminated = False
         self._has_ended = False
         self._escalation = QTimer(self)
@@ -95,7 +98,20 @@ class EngineProcess(QObject):
 
     # ---- the process ----------------------------------------------------------------------
     def _read_stdout(self) -> None:
-        self._take(self._reader.feed(bytes(self._process.readAllStandardOutput().data())))
+        """Parse at most :data:`READ_CHUNK` bytes, then let the event loop run before the rest."""
+        self._process.setReadChannel(QProcess.ProcessChannel.StandardOutput)
+        self._take(self._reader.feed(bytes(self._process.read(READ_CHUNK).data())))
+        if self._process.bytesAvailable() > 0 and not self._more_queued:
+            self._more_queued = True
+            QTimer.singleShot(0, self._read_more)
+
+    def _read_more(self) -> None:
+        self._more_queued = False
+        self._read_stdout()
+
+    def _read_all_stdout(self) -> None:
+        self._process.setReadChannel(QProcess.ProcessChannel.StandardOutput)
+        self._take(self._reader.feed(bytes(self._process.readAll().data())))
 
     def _read_stderr(self) -> None:
         data = self._stderr_partial + bytes(self._process.readAllStandardError().data())
@@ -118,7 +134,7 @@ class EngineProcess(QObject):
 
     def _on_finished(self, exit_code: int, status: QProcess.ExitStatus) -> None:
         self._escalation.stop()
-        self._read_stdout()
+        self._read_all_stdout()
         self._read_stderr()
         if self._stderr_partial.strip():
             self._stderr.append(self._stderr_partial.decode("utf-8", errors="replace").rstrip())

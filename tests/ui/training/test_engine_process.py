@@ -1,10 +1,14 @@
-"""The engine wrapper's pieces that need no process: reading event lines that arrive in pieces."""
+"""Reading the engine's output: event lines that arrive in pieces, noise, and floods."""
 
 from __future__ import annotations
 
 import json
 
+import pytest
+
+from designer.ui.training.engine_process import READ_CHUNK
 from designer.ui.training.event_lines import MAX_LINE_BYTES, EventLineReader
+from tests.ui.training.conftest import wait_for_end
 
 STEP = {"event": "step", "epoch": 1, "step": 3, "loss": 0.5}
 
@@ -38,3 +42,13 @@ def test_an_endless_line_is_dropped_once_with_a_warning_and_reading_goes_on():
     warnings = reader.feed(chunk) + reader.feed(chunk) + reader.feed(chunk)
     assert [e["event"] for e in warnings] == ["warning"]
     assert reader.feed(b"yyy\n" + json.dumps(STEP).encode() + b"\n") == [STEP]
+
+
+def test_a_flood_of_output_is_read_in_chunks_without_losing_an_event(start_run, qtbot, monkeypatch):
+    monkeypatch.setenv("FLOOD_SECONDS", "1")
+    panel = start_run("flood")
+    wait_for_end(qtbot, panel, timeout=20_000)
+    record = panel.current
+    assert record.state == "stopped"
+    assert record.step * 90 > READ_CHUNK  # a step line is over 90 bytes: more than one chunk of output
+    assert list(record.curves.step_loss.x * 20) == pytest.approx(range(1, record.step + 1))
