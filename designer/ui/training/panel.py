@@ -75,11 +75,13 @@ class TrainingPanel(QWidget):
         self.stop_button = QPushButton("Stop")
         self.stop_button.setToolTip("Stop the run; the weights of the last finished epoch are kept (Shift+F5)")
         self.stop_button.setEnabled(False)
-        self.clear_tint_button = QPushButton("Clear tint")
-        self.clear_tint_button.setToolTip("Remove the gradient colours from the canvas blocks")
+        self.tint_button = QPushButton("Tint canvas")
+        self.tint_button.setCheckable(True)
+        self.tint_button.setChecked(True)
+        self.tint_button.setToolTip("Colour the canvas blocks by the norm of their gradient while a run trains")
         self.train_button.clicked.connect(self.train)
         self.stop_button.clicked.connect(self.stop)
-        self.clear_tint_button.clicked.connect(self.clear_tint)
+        self.tint_button.toggled.connect(self._on_tint_toggled)
         self.status = QLabel("Ready")
         self.status.setObjectName("trainingStatus")
         self.progress = QProgressBar()
@@ -105,7 +107,7 @@ class TrainingPanel(QWidget):
             top.addWidget(widget)
         top.addWidget(self.progress, 1)
         top.addWidget(self.speed)
-        top.addWidget(self.clear_tint_button)
+        top.addWidget(self.tint_button)
 
         self.settings = SettingsForm()
         self.settings.message.connect(self.message)
@@ -150,6 +152,7 @@ class TrainingPanel(QWidget):
             clear_tints(self._tinted_scene)
             self._tinted_scene = None
         self.document, self.scene = document, scene
+        self.run_problems = []
         document.report_changed.connect(self._on_design_changed)
         self.settings.set_document(document)
         self.runs = [self.live.record] if self.live is not None else []
@@ -200,9 +203,15 @@ class TrainingPanel(QWidget):
             self.status.setText("Stopping…")
 
     def clear_tint(self) -> None:
+        """Take the gradient colours off the canvas."""
         if self._tinted_scene is not None:
             clear_tints(self._tinted_scene)
-            self._tinted_scene = None
+
+    def _on_tint_toggled(self, on: bool) -> None:
+        if not on:
+            self.clear_tint()
+        elif self.live is not None and self.current is self.live.record:
+            self._show_gradients(self.live.record, tint=True)
 
     def shutdown(self) -> None:
         """End a run at once: the window is closing."""
@@ -228,6 +237,7 @@ class TrainingPanel(QWidget):
             self.run_problems = _problems_from(record.message, live.snapshot.design)
             self.problems_changed.emit()
         self.clear_tint()
+        self._tinted_scene = None
         self.note.hide()
         self.charts.refresh(every_plot=True)
         self.run_list.update_rows(self.runs, self._labels())
@@ -298,8 +308,9 @@ class TrainingPanel(QWidget):
         norms = [s.get("grad_norm") for s in record.gradients.values()]
         scale = GradientScale.covering(n for n in norms if isinstance(n, (int, float)))
         self.gradients.show_gradients(record.gradients, record.blocks, scale)
-        if tint and self.live is not None and self._tinted_scene is not None and self._tinted_scene is self.scene:
-            tint_blocks(self._tinted_scene, self.live.block_ids, record.gradients, scale)
+        scene = self._tinted_scene  # the scene the run started on, not one opened since
+        if tint and self.tint_button.isChecked() and self.live is not None and scene and scene is self.scene:
+            tint_blocks(scene, self.live.block_ids, record.gradients, scale)
 
     def _show_error(self, text: str) -> None:
         self.error.setText(f"⛔ {text}")

@@ -35,7 +35,7 @@ def test_a_refused_value_gives_a_message(saved_window, qtbot):
     assert "epochs" not in saved_window.document.project.training
 
 
-def test_blocks_are_tinted_by_gradient_norm_and_the_tint_clears(start_run, saved_window, qtbot):
+def test_blocks_are_tinted_by_gradient_norm_unless_the_tint_is_turned_off(start_run, saved_window, qtbot):
     panel = start_run("endless")
     blocks, design = saved_window.scene.blocks, saved_window.document.design
     conv1, fc1, fc2 = (blocks[design.find(name)] for name in ("conv1", "fc1", "fc2"))
@@ -48,8 +48,13 @@ def test_blocks_are_tinted_by_gradient_norm_and_the_tint_clears(start_run, saved
     table = panel.gradients.table
     assert [table.item(r, 0).text() for r in range(table.rowCount())] == ["conv1", "fc1", "fc2"]
     assert table.item(2, 3).text() == "2.0e+00"
-    qtbot.mouseClick(panel.clear_tint_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.tint_button, Qt.MouseButton.LeftButton)
     assert all(item.overlay is None for item in blocks.values())
+    seen = panel.current.step
+    qtbot.waitUntil(lambda: panel.current.step > seen + 10, timeout=5000)  # more gradient reports came
+    assert all(item.overlay is None for item in blocks.values())
+    qtbot.mouseClick(panel.tint_button, Qt.MouseButton.LeftButton)
+    assert fc2.overlay is not None
 
 
 def test_the_tint_goes_when_the_run_ends(start_run, saved_window, qtbot):
