@@ -76,7 +76,7 @@ class Appearance(QObject):
         self.window.view.viewport().update()
 
     def _on_system_changed(self) -> None:
-        if self.choice() == theme.SYSTEM:
+        if self.choice() == theme.SYSTEM and self.window.isVisible():  # a closed window has no say
             self.apply(theme.system_scheme())
 
 

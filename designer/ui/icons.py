@@ -35,8 +35,8 @@ def paint_category_icon(painter: QPainter, category: str, rect: QRectF) -> None:
 
 
 def app_icon() -> QIcon:
-    """Designer's window icon: the drawn PNG sizes, and the SVG for anything larger."""
-    icon = QIcon(str(ICONS_DIR / "designer.svg"))
+    """Designer's window icon, from the PNGs drawn from ``designer.svg`` at each size."""
+    icon = QIcon()
     for size in APP_ICON_SIZES:
         icon.addFile(str(ICONS_DIR / f"designer-{size}.png"))
     icon.addFile(str(ICONS_DIR / "designer.png"))

@@ -7,6 +7,7 @@ while it runs. A recovery file whose lock nobody holds belongs to a session that
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 from dataclasses import dataclass
@@ -36,8 +37,7 @@ class Leftover:
         return load_project(self.project_file)
 
     def discard(self) -> None:
-        for path in _session_files(self.project_file):
-            path.unlink(missing_ok=True)
+        _remove(_session_files(self.project_file))
 
 
 def leftovers(folder: Path) -> list[Leftover]:
@@ -102,9 +102,7 @@ class Autosave(QObject):
         """Remove the recovery file (after a save, a clean exit, or when the work is dropped)."""
         self.timer.stop()
         self._changed = False
-        for path in _session_files(self.project_file):
-            if path.suffix != ".lock":
-                path.unlink(missing_ok=True)
+        _remove([p for p in _session_files(self.project_file) if p.suffix != ".lock"])
         if self._lock is not None:
             self._lock.unlock()
             self._lock = None
@@ -134,6 +132,12 @@ def _lock(project_file: Path) -> QLockFile:
 
 def _session_files(project_file: Path) -> list[Path]:
     return [project_file, project_file.with_suffix(".about"), project_file.with_suffix(".lock")]
+
+
+def _remove(paths: list[Path]) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):  # left behind, it is offered once more at the next start
+            path.unlink(missing_ok=True)
 
 
 def _write_about(project_file: Path, original: Path | None) -> None:

@@ -218,8 +218,11 @@ def resolve(choice: str) -> str:
 def apply(app: QApplication, name: str) -> None:
     """Use scheme ``name`` for the canvas and for every widget of ``app``."""
     use(name)
-    app.setStyle("Fusion")  # the one built-in style that honours a palette on every platform
-    app.setPalette(widget_palette(SCHEMES[name]))
+    if app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")  # the one built-in style that honours a palette on every platform
+    palette = widget_palette(SCHEMES[name])
+    if app.palette() != palette:  # both are slow: every widget is polished again
+        app.setPalette(palette)
 
 
 def widget_palette(colours: Scheme) -> QPalette:

@@ -2,12 +2,13 @@
 
 import json
 
+import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from designer.core.project_file import load_project
 from designer.ui import app
-from designer.ui.settings import Profile
+from designer.ui.settings import MAX_RECENT_FILES, Profile
 from tests.ui.helpers import assert_scene_matches_model
 
 
@@ -101,8 +102,96 @@ def test_run_shows_the_window_and_returns_the_event_loop_status(qtbot, project_f
 
     def quit_when_shown():
         shown.extend(w for w in QApplication.topLevelWidgets() if w.isVisible() and w.windowTitle())
-        QApplication.quit()
+        QApplication.exit(0)  # quit() would also leave later tests' zero-timers unfired
 
     QTimer.singleShot(200, quit_when_shown)
     assert app.run(str(project_file)) == 0
     assert any(w.windowTitle().startswith("lenet.json") for w in shown)
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "what"),
+    [
+        ('{"format": "designer-project", "version": 1, "design": {"blocks": [', "line 1, column", "not valid JSON"),
+        ('{"format": "designer-project", "version": 7, "design": {"blocks": []}}', "", "made by a newer Designer"),
+        (None, "design.blocks[1].params.kernel_size", "kernel_size must be"),
+    ],
+)
+def test_a_broken_file_shows_the_loaders_message_and_where(window, dialogs, project_file, text, where, what):
+    if text is None:  # a bad parameter in an otherwise good file
+        data = json.loads(project_file.read_text())
+        data["design"]["blocks"][1]["params"]["kernel_size"] = 0
+        text = json.dumps(data)
+    broken = project_file.with_name("broken.json")
+    broken.write_text(text)
+    current = window.document
+    assert not window.files.open_path(broken)
+    kind, message = dialogs.messages[-1]
+    assert kind == "warning" and str(broken) in message and where in message and what in message
+    assert window.document is current and window.recent_files.paths() == []
+
+
+def test_recent_files_newest_first_at_most_ten_and_kept_between_runs(qtbot, tmp_path, dialogs):
+    profile = Profile.at(tmp_path / "profile")
+    first = app.create_window(None, profile)
+    qtbot.addWidget(first)
+    paths = []
+    for i in range(12):
+        paths.append(tmp_path / f"p{i}.json")
+        dialogs.save_path = str(paths[-1])
+        assert first.files.save_as()
+    assert first.recent_files.paths() == paths[::-1][:MAX_RECENT_FILES]
+    second = app.create_window(None, Profile.at(tmp_path / "profile"))
+    qtbot.addWidget(second)
+    menu = second.recent_files.menu
+    menu.aboutToShow.emit()
+    entries = [a for a in menu.actions() if a.data()]
+    assert [a.data() for a in entries] == [str(p) for p in paths[::-1][:MAX_RECENT_FILES]]
+    entries[3].trigger()
+    assert second.document.path == paths[8] and second.recent_files.paths()[0] == paths[8]
+
+
+def test_missing_recent_files_are_pruned_with_a_message(window, dialogs, project_file, tmp_path):
+    gone, kept = tmp_path / "gone.json", project_file
+    window.recent_files.profile.set_recent_files([gone, kept])
+    window.recent_files.menu.aboutToShow.emit()
+    assert window.recent_files.paths() == [kept]
+    assert "gone.json" in window.statusBar().currentMessage()
+    window.recent_files.profile.set_recent_files([gone, kept])
+    assert not window.files.open_recent(gone)  # vanished between showing the menu and choosing it
+    assert "no longer exists" in dialogs.messages[-1][1] and window.recent_files.paths() == [kept]
+    clear = next(a for a in window.recent_files.menu.actions() if a.text() == "&Clear List")
+    clear.trigger()
+    assert window.recent_files.paths() == []
+    assert [a.text() for a in window.recent_files.menu.actions() if a.text()] == ["No recent files", "&Clear List"]
+
+
+def test_window_layout_and_zoom_are_restored(qtbot, tmp_path, dialogs):
+    profile = Profile.at(tmp_path / "profile")
+    first = app.create_window(None, profile)
+    qtbot.addWidget(first)
+    first.show()
+    qtbot.waitExposed(first)
+    first.resize(780, 560)  # within the offscreen screen, where restoreGeometry keeps windows
+    inspector = next(d for d in first.docks if d.objectName() == "Inspector")
+    inspector.hide()
+    first.view.zoom_by(1.7 / first.view.zoom())
+    size = first.size().toTuple()
+    assert first.close()
+    second = app.create_window(None, Profile.at(tmp_path / "profile"))
+    qtbot.addWidget(second)
+    second.show()
+    qtbot.waitUntil(lambda: second.view.zoom() == pytest.approx(1.7))
+    assert second.size().toTuple() == size
+    assert not next(d for d in second.docks if d.objectName() == "Inspector").isVisible()
+
+
+def test_settings_go_only_to_the_profile(tmp_path):
+    profile = Profile.at(tmp_path / "profile")
+    profile.set_theme_choice("dark")
+    profile.set_recent_files([tmp_path / "a.json"])
+    profile.settings.sync()
+    assert (tmp_path / "profile" / "settings.ini").is_file()
+    assert Profile.at(tmp_path / "profile").theme_choice() == "dark"
+    profile.settings.setValue("recent_files", "not json")
+    assert profile.recent_files() == []
