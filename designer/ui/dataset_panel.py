@@ -77,17 +77,17 @@ class _Loader(QThread):
 
     done = Signal(object)
 
-    def __init__(self, settings: dict[str, Any], base_dir: Path | None) -> None:
+    def __init__(self, document: Document, settings: dict[str, Any], base_dir: Path | None) -> None:
         super().__init__()
-        self._settings, self._base_dir = settings, base_dir
+        self.document, self.settings, self._base_dir = document, settings, base_dir
 
     def run(self) -> None:
         try:
-            result: Dataset | DataError = load_dataset(self._settings, self._base_dir)
+            result: Dataset | DataError = load_dataset(self.settings, self._base_dir)
         except DataError as exc:
             result = exc
         except (MemoryError, OSError, ValueError) as exc:  # a source's own checks missed it: still a message
-            result = DataError(f"could not be loaded: {exc}", self._settings.get("path") or None)
+            result = DataError(f"could not be loaded: {exc}", self.settings.get("path") or None)
         self.done.emit(result)
 
 
@@ -165,7 +165,7 @@ class DatasetPanel(QScrollArea):
         """Load the dataset in a worker thread; the result shows when it is done."""
         if self.document is None or self.is_loading():
             return
-        self._loader = _Loader(dict(self.settings), self._base_dir())
+        self._loader = _Loader(self.document, dict(self.settings), self._base_dir())
         self._loader.done.connect(self._on_loaded)
         self.load_button.setEnabled(False)
         self.status.setText("Loading…")
@@ -180,12 +180,14 @@ class DatasetPanel(QScrollArea):
             self._loader.wait()
 
     def _on_loaded(self, result: Dataset | DataError) -> None:
-        loaded_for = self._loader
-        self._loader = None
-        if loaded_for is not None:
-            loaded_for.wait()
+        loader, self._loader = self._loader, None
+        if loader is None:
+            return
+        loader.wait()
         self.status.setText("")
         self.refresh()
+        if loader.document is not self.document or loader.settings != self.settings:
+            return  # the project or its settings changed while loading: this result is out of date
         if isinstance(result, DataError):
             self._show_result(None)
             self.error.setText(str(result))

@@ -33,10 +33,21 @@ def _open_saved(window: MainWindow, folder: Path, template: str, dataset: dict) 
     return document
 
 
-def test_digits_preview_shows_labelled_thumbnails_counts_and_notes(qtbot, window: MainWindow) -> None:
+def test_digits_load_off_the_ui_thread_into_labelled_thumbnails_counts_and_notes(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads = []
+    real = panel_module.load_dataset
+
+    def recording(settings, base_dir=None):
+        threads.append(threading.current_thread())
+        return real(settings, base_dir)
+
+    monkeypatch.setattr(panel_module, "load_dataset", recording)
     panel = window.dataset
     assert window.findChild(type(window.docks[-1]), "Dataset") is window.docks[-1]
     _load(qtbot, panel)
+    assert threads and threads[0] is not threading.main_thread()
     assert panel.dataset is not None and panel.dataset.name == "digits"
     assert panel.view.thumbnails.isVisibleTo(panel) and not panel.view.rows.isVisibleTo(panel)
     captions = [w.text() for w in panel.view.thumbnails.findChildren(type(panel.status)) if w.text()]
@@ -93,20 +104,6 @@ def test_loading_data_the_design_does_not_fit_changes_it_in_one_undo_step(qtbot,
     assert document.project.dataset == {"source": "iris"}
 
 
-def test_loading_runs_off_the_ui_thread(qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
-    threads = []
-    real = panel_module.load_dataset
-
-    def recording(settings, base_dir=None):
-        threads.append(threading.current_thread())
-        return real(settings, base_dir)
-
-    monkeypatch.setattr(panel_module, "load_dataset", recording)
-    _load(qtbot, window.dataset)
-    assert threads and threads[0] is not threading.main_thread()
-    assert window.dataset.dataset is not None
-
-
 def test_browse_stores_a_path_inside_the_project_folder_relative(
     qtbot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -119,3 +116,15 @@ def test_browse_stores_a_path_inside_the_project_folder_relative(
     assert document.project.dataset["path"] == "mnist"
     _load(qtbot, window.dataset)
     assert "mnist: no IDX image files here" in window.dataset.error.text()
+
+
+def test_a_result_for_another_project_is_dropped(qtbot, window: MainWindow) -> None:
+    panel = window.dataset
+    panel.editors["source"].edited.emit("iris")
+    panel.load()
+    other = Document(load_template("lenet-digits"))
+    window.set_document(other)
+    qtbot.waitUntil(lambda: panel.status.text() == "", timeout=LOAD_MS)
+    assert panel.dataset is None and panel.fit.text() == ""
+    assert other.design.block(other.design.find("image")).params["shape"] == [1, 8, 8]
+    assert not other.is_modified()

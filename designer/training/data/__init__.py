@@ -41,7 +41,7 @@ def load_dataset(settings: dict[str, Any], base_dir: Path | None = None) -> Data
     try:
         resolved = resolve_dataset_settings(settings)
     except ValueError as exc:
-        raise DataError(str(exc), where="dataset settings") from None
+        raise DataError(str(exc)) from None
     if resolved["path"]:
         path = Path(resolved["path"]).expanduser()
         resolved["path"] = path if path.is_absolute() or base_dir is None else Path(base_dir) / path
