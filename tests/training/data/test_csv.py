@@ -86,3 +86,12 @@ def test_relative_paths_are_read_from_the_project_folder(tmp_path: Path) -> None
     write_csv(tmp_path / "data" / "f.csv", FLOWERS)
     data = load_dataset({"source": "csv", "path": "data/f.csv"}, base_dir=tmp_path)
     assert data.name == "f.csv"
+
+
+def test_quoted_values_may_hold_commas_and_line_breaks(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "q.csv", 'x,label\n1,"a, b"\n2,"two\nlines"\n3,"a, b"\n4,"two\nlines"\n5,"a, b"')
+    data = _load(path)
+    assert data.class_names == ("a, b", "two\nlines")
+    bad = write_csv(tmp_path / "bad.csv", 'x,label\n1,"a"\n2,"b\nc"\n3')
+    with pytest.raises(DataError, match=r"bad\.csv:line 5: has 1 values"):
+        _load(bad)
