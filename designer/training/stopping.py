@@ -39,10 +39,13 @@ class StopRequest:
         """Read ``stream`` on a daemon thread and set the flag when a line ``stop`` arrives; end of input is ignored."""
 
         def read() -> None:
-            for line in stream:
-                if line.strip().lower() == "stop":
-                    self.set()
-                    return
+            try:
+                for line in stream:
+                    if line.strip().lower() == "stop":
+                        self.set()
+                        return
+            except (OSError, ValueError):  # stdin closed or not readable: only signals can stop the run
+                return
 
         thread = threading.Thread(target=read, name="designer-stop-reader", daemon=True)
         thread.start()
