@@ -1,0 +1,1 @@
+"""Open ONNX models and PyTorch modules as editable designs."""
