@@ -64,14 +64,18 @@ class TrainingCharts(QWidget):
             plot.setLabel("bottom", "epoch", color="#6b7280")
             plot.setDownsampling(auto=True, mode="peak")
             plot.setClipToView(True)
+            if self.plots:
+                plot.setXLink(self.plots["loss"])  # one epoch axis: zooming one chart zooms all
             self.plots[key] = plot
             layout.addWidget(widget)
-        self.plots["lr"].setLogMode(y=True)  # schedules move the rate by decades
+        self.plots["lr"].enableAutoRange(y=False)  # from 0 (see _fit_rate): a constant rate would float
         self.legend = self.plots["loss"].addLegend(offset=(-4, 4), labelTextSize="8pt")
         self._curves: dict[tuple[int, int], tuple[pg.PlotDataItem, Series, int]] = {}
         self._runs: list[RunRecord] = []
         self._last_plot = 0
-        self._x_limits: dict[str, float] = {}
+        self._x_limit = 0.0
+        self._rate_limit = 0.0
+        self._metric = "accuracy"
         self._drawn_at: dict[str, float] = {}
 
     def show_runs(self, runs: list[RunRecord]) -> None:
@@ -81,19 +85,14 @@ class TrainingCharts(QWidget):
         self.legend.clear()
         self._curves.clear()
         self._runs = list(runs)
-        self._x_limits.clear()
+        self._x_limit = self._rate_limit = 0.0
         for index, run in enumerate(self._runs):
             colour = QColor(RUN_COLOURS[index % len(RUN_COLOURS)])
             for style_index, style in enumerate(_STYLES):
                 item = self._curve(style, colour, bold=index == 0, run_label=run.name if len(runs) > 1 else "")
                 self.plots[style.plot].addItem(item)
                 self._curves[(index, style_index)] = (item, style.series(run.curves), -1)
-        self.set_metric(self._runs[0].metric_name if self._runs else "accuracy")
         self.refresh(every_plot=True)
-
-    def set_metric(self, metric: str) -> None:
-        """Title the middle plot after the quality measure of the task ("accuracy" or "mae")."""
-        self.plots["metric"].setTitle(_METRIC_TITLES.get(metric, metric), color="#374151", size="9pt")
 
     def refresh(self, every_plot: bool = False) -> None:
         """Hand new data to the curves of the next plot that has some (of every plot when asked).
@@ -101,6 +100,7 @@ class TrainingCharts(QWidget):
         One plot a call keeps each repaint short, so the event loop never waits on all three at once, and
         each plot is redrawn at most every :data:`PLOT_INTERVAL_S`: smooth to the eye, light on the CPU.
         """
+        self._title_metric()
         keys, now = list(self.plots), time.monotonic()
         for turn in range(1, len(keys) + 1):
             key = keys[(self._last_plot + turn) % len(keys)]
@@ -112,6 +112,13 @@ class TrainingCharts(QWidget):
                     self._last_plot = keys.index(key)
                     return
 
+    def _title_metric(self) -> None:
+        """Title the middle plot after the first run's measure of quality (known once its task is)."""
+        metric = self._runs[0].metric_name if self._runs and self._runs[0].task else "accuracy"
+        if metric != self._metric:
+            self._metric = metric
+            self.plots["metric"].setTitle(_METRIC_TITLES[metric], color="#374151", size="9pt")
+
     def _update(self, plot: str) -> bool:
         """Give the curves of ``plot`` whose series grew their data; whether there were any."""
         grown = False
@@ -121,20 +128,27 @@ class TrainingCharts(QWidget):
                 self._curves[key] = (item, series, len(series))
                 grown = True
                 if len(series):
-                    self._widen(plot, float(series.x[-1]))
+                    self._widen(float(series.x[-1]))
+                    if plot == "lr":
+                        self._fit_rate(float(series.y.max()))
         return grown
 
-    def _widen(self, plot: str, x: float) -> None:
+    def _widen(self, x: float) -> None:
         """Make room for ``x`` on the epoch axis in steps (1, 2, 5, 10, ... and the runs' planned epochs).
 
         An axis that followed every new point would be redrawn, labels and all, on every refresh.
         """
-        if x <= self._x_limits.get(plot, 0.0):
+        if x <= self._x_limit:
             return
         planned = max((run.epochs for run in self._runs), default=0)
-        limit = float(planned) if x <= planned <= 4 * x else _nice_ceiling(1.25 * x)
-        self._x_limits[plot] = limit
-        self.plots[plot].setXRange(0, limit, padding=0.02)
+        self._x_limit = float(planned) if x <= planned <= 4 * x else _nice_ceiling(1.25 * x)
+        self.plots["loss"].setXRange(0, self._x_limit, padding=0.02)
+
+    def _fit_rate(self, highest: float) -> None:
+        """Show the learning rate from 0 to a little above its highest value."""
+        if highest > self._rate_limit:
+            self._rate_limit = _nice_ceiling(1.1 * highest)
+            self.plots["lr"].setYRange(0, self._rate_limit, padding=0.02)
 
     def curve_data(self, run_index: int, plot: str, label: str) -> tuple[list[float], list[float]]:
         """The points a curve shows (``label`` "" is the per-step one), for tests and inspection."""

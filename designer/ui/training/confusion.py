@@ -25,9 +25,12 @@ class ConfusionTable(QTableWidget):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.setShowGrid(True)
-        for header in (self.horizontalHeader(), self.verticalHeader()):
-            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            header.setMinimumSectionSize(24)
+        # Ten classes and their recall fit a narrow dock: columns share the width, rows are one small line.
+        self.setStyleSheet("QTableWidget { font-size: 8pt; } QTableWidget::item { padding: 0px; }")
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.horizontalHeader().setMinimumSectionSize(22)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.verticalHeader().setMinimumSectionSize(16)
         self.setToolTip("Rows: true class · columns: predicted class (validation set)")
         self._names: list[str] = []
         self.show_epoch({}, [])
@@ -49,6 +52,7 @@ class ConfusionTable(QTableWidget):
             self.setColumnCount(size + 1)
             self.setVerticalHeaderLabels([*names, "precision"])
             self.setHorizontalHeaderLabels([*names, "recall"])
+            self.horizontalHeader().setSectionResizeMode(size, QHeaderView.ResizeMode.ResizeToContents)
             self._names = names
         for row, counts in enumerate(matrix):
             total = sum(counts) or 1

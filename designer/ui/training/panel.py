@@ -130,7 +130,7 @@ class TrainingPanel(QWidget):
         for widget in (self.left_tabs, self.charts, self.right_tabs):
             splitter.addWidget(widget)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([300, 700, 320])
+        splitter.setSizes([360, 600, 380])
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
@@ -270,8 +270,6 @@ class TrainingPanel(QWidget):
                 self._show_gradients(record, tint=True)
         if {"start", "epoch", "done", "error"} & kinds:
             self.run_list.update_rows(self.runs, self._labels())
-        if "start" in kinds:
-            self.charts.set_metric(record.metric_name)
 
     def _show_current(self) -> None:
         record = self.current

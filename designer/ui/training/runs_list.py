@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
@@ -38,7 +40,8 @@ class RunList(QTreeWidget):
         for index, (run, label) in enumerate(zip(runs, labels, strict=True)):
             item = self.topLevelItem(index) or QTreeWidgetItem(self)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setText(0, run.name)
+            item.setText(0, _when(run.name))
+            item.setToolTip(0, str(run.folder or run.name))
             item.setText(1, label)
             _show_state(item, run)
             item.setCheckState(0, Qt.CheckState.Checked if index in ticked else Qt.CheckState.Unchecked)
@@ -67,6 +70,15 @@ class RunList(QTreeWidget):
             colour = RUN_COLOURS[shown.index(i) % len(RUN_COLOURS)] if i in shown else "#1f2937"
             item.setForeground(0, QBrush(QColor(colour)))
         self.blockSignals(False)
+
+
+def _when(name: str) -> str:
+    """``lenet-20261129-135505`` as ``2026-11-29 13:55:05``: the project part is the same for every row."""
+    found = re.search(r"(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})(-\d+)?$", name)
+    if not found:
+        return name
+    y, mo, d, h, mi, sec, again = found.groups()
+    return f"{y}-{mo}-{d} {h}:{mi}:{sec}{again or ''}"
 
 
 def _show_state(item: QTreeWidgetItem, run: RunRecord) -> None:

@@ -23,6 +23,7 @@ def test_a_run_fills_the_charts_progress_and_confusion_matrix(start_run, qtbot):
     assert x[:2] == pytest.approx([1 / 20, 2 / 20]) and y[-1] == pytest.approx(2.0 / 40)
     assert panel.charts.curve_data(0, "loss", "train") == ([1.0, 2.0], [1.0, 0.5])
     assert panel.charts.curve_data(0, "metric", "validation")[1] == pytest.approx([0.6, 0.8])
+    assert panel.charts.plots["metric"].titleLabel.text == "Accuracy"
     assert panel.charts.curve_data(0, "lr", "")[1] == pytest.approx([0.01] * 40)
     assert panel.progress.text().startswith("epoch 2/2 · step 40/40")
     assert panel.progress.value() == panel.progress.maximum() == 40

@@ -58,6 +58,6 @@ def test_past_runs_of_the_project_are_listed_when_it_is_opened(saved_window, tmp
     panel.set_document(saved_window.document, saved_window.scene)
     assert panel.run_list.topLevelItemCount() == 1
     item = panel.run_list.topLevelItem(0)
-    assert (item.text(0), item.text(2), item.text(3)) == (folder.name, "finished", "val_loss 0.65 (epoch 1)")
+    assert (item.text(0), item.text(2), item.text(3)) == ("2026-01-01 09:00:00", "finished", "val_loss 0.65 (epoch 1)")
     assert panel.confusion.item(1, 0).text() == "2" and panel.confusion.verticalHeaderItem(1).text() == "b"
     assert panel.charts.curve_data(0, "loss", "") == ([1.0], [0.7])
