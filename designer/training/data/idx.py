@@ -33,7 +33,8 @@ def load_idx(settings: dict[str, Any]) -> RawData:
     for (image_file, label_file), x, y in zip(pairs, images, labels, strict=True):
         if len(x) != len(y):
             raise DataError(f"{len(x)} images but {len(y)} labels in {label_file.name}", image_file)
-    x = np.concatenate(images).astype(np.float32)[:, None] / 255.0
+    x = np.concatenate(images).astype(np.float32)[:, None]
+    x /= 255.0
     y = np.concatenate(labels).astype(np.int64)
     names = ", ".join(image_file.name for image_file, _ in pairs)
     return RawData(

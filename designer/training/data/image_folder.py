@@ -30,7 +30,8 @@ def load_image_folder(settings: dict[str, Any]) -> RawData:
         for file in files:
             images.append(_read_image(file, mode, (width, height)))
         labels.extend([label] * len(files))
-    x = np.stack(images).astype(np.float32) / 255.0
+    x = np.stack(images).astype(np.float32)
+    x /= 255.0
     x = x[:, None] if mode == "L" else x.transpose(0, 3, 1, 2)
     channels = x.shape[1]
     return RawData(

@@ -69,12 +69,19 @@ def _split_note(raw: RawData, n_train: int, n_val: int, settings: dict[str, Any]
 
 def _normalise(x_train: np.ndarray, x_val: np.ndarray, kind: str) -> tuple[np.ndarray, np.ndarray, str]:
     axes = _STATISTICS_AXES[kind]
-    mean = x_train.mean(axis=axes, keepdims=True, dtype=np.float64)
-    std = x_train.std(axis=axes, keepdims=True, dtype=np.float64)
+    mean = x_train.mean(axis=axes, keepdims=True, dtype=np.float64).astype(np.float32)
+    # Deviations in float32, sums in float64: half the memory of a float64 copy, and as exact for data in [0, 1].
+    std = np.sqrt(np.square(x_train - mean).mean(axis=axes, keepdims=True, dtype=np.float64)).astype(np.float32)
     constant = std < 1e-8
-    std = np.where(constant, 1.0, std)
+    std[constant] = 1.0
     what = {"features": "feature", "image": "channel", "sequence": "sequence feature"}[kind]
     note = f"normalised each {what} to mean 0, standard deviation 1 using training-split statistics"
     if constant.any():
         note += f" ({int(constant.sum())} constant in training left unscaled)"
-    return ((x_train - mean) / std).astype(np.float32), ((x_val - mean) / std).astype(np.float32), note
+    return _scaled(x_train, mean, std), _scaled(x_val, mean, std), note
+
+
+def _scaled(x: np.ndarray, mean: np.ndarray, std: np.ndarray) -> np.ndarray:
+    out = np.subtract(x, mean, dtype=np.float32)
+    out /= std
+    return out
