@@ -60,12 +60,14 @@ class LiveRun(QObject):
         self.engine = EngineProcess(command, self)
         self.engine.ended.connect(self._on_engine_ended)
 
-    def start(self) -> None:
-        """Write the snapshot and start the engine; raises OSError when the run folder cannot be written."""
+    def write_snapshot(self) -> None:
+        """Create the run folder with the frozen project in it; raises OSError when that cannot be done."""
         self.folder.mkdir(parents=True, exist_ok=False)
-        snapshot_file = self.folder / SNAPSHOT
-        save_project(self.snapshot, snapshot_file)
-        self.engine.start(snapshot_file, self.folder)
+        save_project(self.snapshot, self.folder / SNAPSHOT)
+
+    def launch(self) -> None:
+        """Start the engine on the snapshot; an engine that cannot start ends the run (``ended``)."""
+        self.engine.start(self.folder / SNAPSHOT, self.folder)
 
     def stop(self) -> None:
         self.engine.stop()

@@ -177,7 +177,7 @@ class TrainingPanel(QWidget):
             return
         live = LiveRun(self.document.project, self.document.path, self.engine_command, self)
         try:
-            live.start()
+            live.write_snapshot()
         except OSError as exc:
             self._show_error(f"cannot write the run folder {live.folder}: {exc.strerror or exc}")
             live.deleteLater()
@@ -195,6 +195,7 @@ class TrainingPanel(QWidget):
         self.note.hide()
         self._set_running(True)
         self._timer.start()
+        live.launch()
 
     def stop(self) -> None:
         """Ask the engine to stop (it ends within a second or is terminated)."""

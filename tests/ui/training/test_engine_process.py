@@ -52,3 +52,21 @@ def test_a_flood_of_output_is_read_in_chunks_without_losing_an_event(start_run, 
     assert record.state == "stopped"
     assert record.step * 90 > READ_CHUNK  # a step line is over 90 bytes: more than one chunk of output
     assert list(record.curves.step_loss.x * 20) == pytest.approx(range(1, record.step + 1))
+
+
+def test_an_engine_that_cannot_start_is_reported(saved_window, qtbot, tmp_path):
+    panel = saved_window.training
+    panel.engine_command = [str(tmp_path / "no-such-python"), "-m", "designer", "train"]
+    panel.train()
+    wait_for_end(qtbot, panel)
+    assert panel.current.state == "failed"
+    assert "the training engine could not start" in panel.error.text()
+    assert panel.train_button.isEnabled()
+
+
+def test_an_unwritable_run_folder_is_reported(saved_window, tmp_path):
+    (tmp_path / "runs").write_text("a file where the runs folder should be")
+    panel = saved_window.training
+    panel.train()
+    assert not panel.running
+    assert "cannot write the run folder" in panel.error.text()
