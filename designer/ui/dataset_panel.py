@@ -130,7 +130,7 @@ class DatasetPanel(QScrollArea):
         if source != self._source_shown:
             self._build_form(source)
         for name, editor in self.editors.items():
-            editor.show_value(self.settings.get(name, setting(name).default))
+            editor.show_value(_shown_value(name, self.settings))
         problems = validate_dataset_settings(self.settings)
         self.problems.setVisible(bool(problems))
         self.problems.setText("\n".join(problems))
@@ -172,7 +172,8 @@ class DatasetPanel(QScrollArea):
         self._loader.start()
 
     def is_loading(self) -> bool:
-        return self._loader is not None and self._loader.isRunning()
+        """True from the click until the result has been taken in."""
+        return self._loader is not None
 
     def shutdown(self) -> None:
         """Wait for a load in progress, before the window closes."""
@@ -290,6 +291,15 @@ class DatasetPanel(QScrollArea):
         self.browse_button.clicked.connect(self.browse)
         layout.addWidget(self.browse_button)
         return row
+
+
+def _shown_value(name: str, settings: dict[str, Any]) -> Any:
+    """The value of a setting as an editor can show it; one the file got wrong shows the default (and a problem)."""
+    param = setting(name)
+    try:
+        return param.check(settings.get(name, param.default))
+    except ParamError:
+        return param.default
 
 
 def _fit_text(changes: list[DesignChange]) -> str:

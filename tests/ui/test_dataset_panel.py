@@ -128,3 +128,16 @@ def test_a_result_for_another_project_is_dropped(qtbot, window: MainWindow) -> N
     assert panel.dataset is None and panel.fit.text() == ""
     assert other.design.block(other.design.find("image")).params["shape"] == [1, 8, 8]
     assert not other.is_modified()
+
+
+def test_settings_the_file_got_wrong_are_listed_and_block_loading(window: MainWindow) -> None:
+    project = load_template("lenet-digits")
+    project.dataset = {"source": "digits", "seed": "seven", "colour": "red"}
+    window.set_document(Document(project))
+    panel = window.dataset
+    assert panel.editors["seed"].spin.value() == 0
+    assert panel.problems.text().splitlines() == [
+        "dataset.colour: unknown setting",
+        "dataset.seed: seed must be a whole number from 0 to 2147483647, not 'seven'",
+    ]
+    assert not panel.load_button.isEnabled()
