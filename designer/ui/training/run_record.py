@@ -134,6 +134,8 @@ class RunRecord:
     def _on_done(self, event: dict[str, Any]) -> None:
         self.state = str(event.get("reason") or "finished")
         self.best = dict(event.get("best") or {})
+        if isinstance(event.get("epochs"), int):
+            self.message = f"{self.state} after {event['epochs']} epoch{'s' if event['epochs'] != 1 else ''}"
         self.eta_s = 0.0 if self.state == "finished" else None
         if event.get("run"):
             self.folder = Path(event["run"])

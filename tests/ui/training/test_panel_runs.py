@@ -41,8 +41,9 @@ def test_stop_ends_the_run_as_stopped(start_run, qtbot):
     qtbot.waitUntil(lambda: panel.current.step >= 5, timeout=5000)
     assert not panel.train_button.isEnabled() and panel.stop_button.isEnabled()
     qtbot.mouseClick(panel.stop_button, Qt.MouseButton.LeftButton)
-    wait_for_end(qtbot, panel, timeout=1500)
+    wait_for_end(qtbot, panel)
     assert panel.current.state == "stopped"
+    assert panel.current.message.startswith("stopped after")  # the engine heard the stop line and said so
     assert panel.train_button.isEnabled() and not panel.stop_button.isEnabled()
     assert len(panel.charts.curve_data(0, "loss", "")[0]) == panel.current.step
 
@@ -51,8 +52,9 @@ def test_an_engine_that_ignores_stop_is_terminated(start_run, qtbot):
     panel = start_run("stubborn")
     qtbot.waitUntil(lambda: panel.current.step >= 2, timeout=5000)
     panel.stop()
-    wait_for_end(qtbot, panel, timeout=5000)
+    wait_for_end(qtbot, panel)
     assert panel.current.state == "stopped"
+    assert panel.current.message == ""  # terminated: it never said how the run ended
 
 
 def test_a_crashing_engine_gives_its_last_words_and_the_editor_goes_on(start_run, saved_window, qtbot):
