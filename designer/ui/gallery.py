@@ -28,8 +28,8 @@ from designer.core.summary import summarize
 from designer.core.templates import Template, list_templates
 from designer.ui import render, theme
 
-THUMBNAIL = QSize(248, 132)
-CARD = QSize(272, 236)
+THUMBNAIL = QSize(248, 124)
+CARD = QSize(272, 222)
 EMPTY_DESIGN = ""
 """What :meth:`TemplateGallery.choice` returns for "Empty design"."""
 _ENTRY_ROLE = Qt.ItemDataRole.UserRole
@@ -121,7 +121,7 @@ class TemplateGallery(QDialog):
         self.cards.setCurrentRow(1 if self.cards.count() > 1 else 0)
         self.cards.itemActivated.connect(self.accept)
         self.cards.itemDoubleClicked.connect(self.accept)
-        self.resize(3 * (CARD.width() + 16) + 40, 2 * (CARD.height() + 16) + 70)
+        self.resize(3 * (CARD.width() + 16) + 40, 3 * (CARD.height() + 16) + 60)
         self._waiting = [self.cards.item(i) for i in range(1, self.cards.count())]
         self._drawing = QTimer(self, interval=0)
         self._drawing.timeout.connect(self._draw_next_thumbnail)
@@ -184,8 +184,12 @@ class _CardDelegate(QStyledItemDelegate):
         painter.drawText(text, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, entry.title)
         painter.setFont(theme.font(8.5))
         painter.setPen(QColor(colours.help_text))
+        description = QRect(text.left(), text.top() + 20, text.width(), 2 * painter.fontMetrics().lineSpacing())
+        painter.save()
+        painter.setClipRect(description)  # two lines; the tooltip has the rest
         flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
-        painter.drawText(text.adjusted(0, 20, 0, -18), flags, entry.description)
+        painter.drawText(description, flags, entry.description)
+        painter.restore()
         painter.setPen(QColor(colours.text_muted))
         painter.drawText(text, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, entry.figures)
         painter.restore()

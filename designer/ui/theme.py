@@ -55,6 +55,8 @@ class Scheme:
     """Behind an exported diagram that is not transparent."""
     window: str
     panel: str
+    field: str
+    """Inside text and number boxes."""
     panel_alternate: str
     panel_title: str
     separator: str
@@ -85,6 +87,7 @@ SCHEMES: dict[str, Scheme] = {
         paper="#ffffff",
         window="#f3f4f6",
         panel="#ffffff",
+        field="#ffffff",
         panel_alternate="#f7f8fa",
         panel_title="#eef0f3",
         separator="#dde1e6",
@@ -113,6 +116,7 @@ SCHEMES: dict[str, Scheme] = {
         paper="#1a1d23",
         window="#22262e",
         panel="#1e2128",
+        field="#15181d",
         panel_alternate="#242830",
         panel_title="#2a2f38",
         separator="#363c47",
@@ -232,7 +236,7 @@ def widget_palette(colours: Scheme) -> QPalette:
     for which, value in (
         (role.Window, colours.window),
         (role.WindowText, colours.text),
-        (role.Base, colours.panel),
+        (role.Base, colours.field),
         (role.AlternateBase, colours.panel_alternate),
         (role.Text, colours.text),
         (role.Button, colours.button),
