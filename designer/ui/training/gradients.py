@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -66,7 +65,7 @@ class ColourBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.scale = GradientScale()
-        self.setMinimumHeight(34)
+        self.setFixedSize(170, 30)
         self.setToolTip("Blocks on the canvas are tinted by the norm of their gradient (log scale)")
 
     def set_scale(self, scale: GradientScale) -> None:
@@ -85,31 +84,19 @@ class ColourBar(QWidget):
         painter.setBrush(ramp)
         painter.drawRoundedRect(bar, 3, 3)
         painter.setPen(QColor("#4b5563"))
+        font = painter.font()
+        font.setPointSizeF(7.5)
+        painter.setFont(font)
         decades = self.scale.high - self.scale.low
-        for i in range(decades + 1):
+        widest = painter.fontMetrics().horizontalAdvance(f"1e{self.scale.low}") + 6
+        every = max(1, math.ceil((decades + 1) * widest / bar.width()))  # labels that fit side by side
+        for i in range(0, decades + 1, every):
             x = bar.left() + bar.width() * i / decades
             label = f"1e{self.scale.low + i}"
             width = painter.fontMetrics().horizontalAdvance(label)
             left = min(max(x - width / 2, 0), self.width() - width)
-            painter.drawText(QRectF(left, bar.bottom() + 2, width + 2, 14), label)
+            painter.drawText(QRectF(left, bar.bottom() + 1, width + 2, 13), label)
         painter.end()
-
-
-class GradientView(QWidget):
-    """The table above its colour bar."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.table = GradientTable()
-        self.colour_bar = ColourBar()
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.colour_bar)
-
-    def show_gradients(self, gradients: dict[str, dict[str, float]], order: list[str], scale: GradientScale) -> None:
-        self.table.show_gradients(gradients, order, scale)
-        self.colour_bar.set_scale(scale)
 
 
 def _float(value: object) -> float:

@@ -32,7 +32,7 @@ from designer.ui.training.charts import TrainingCharts
 from designer.ui.training.confusion import ConfusionTable
 from designer.ui.training.engine_process import ENGINE_COMMAND
 from designer.ui.training.gradient_scale import GradientScale
-from designer.ui.training.gradients import GradientView
+from designer.ui.training.gradients import ColourBar, GradientTable
 from designer.ui.training.live_run import LiveRun
 from designer.ui.training.run_compare import difference
 from designer.ui.training.run_history import find_runs, load_run
@@ -82,6 +82,7 @@ class TrainingPanel(QWidget):
         self.train_button.clicked.connect(self.train)
         self.stop_button.clicked.connect(self.stop)
         self.tint_button.toggled.connect(self._on_tint_toggled)
+        self.colour_bar = ColourBar()
         self.status = QLabel("Ready")
         self.status.setObjectName("trainingStatus")
         self.progress = QProgressBar()
@@ -108,6 +109,7 @@ class TrainingPanel(QWidget):
         top.addWidget(self.progress, 1)
         top.addWidget(self.speed)
         top.addWidget(self.tint_button)
+        top.addWidget(self.colour_bar)
 
         self.settings = SettingsForm()
         self.settings.message.connect(self.message)
@@ -122,7 +124,7 @@ class TrainingPanel(QWidget):
         self.left_tabs.addTab(self.run_list, "Runs")
         self.charts = TrainingCharts()
         self.confusion = ConfusionTable()
-        self.gradients = GradientView()
+        self.gradients = GradientTable()
         self.right_tabs = QTabWidget()
         self.right_tabs.addTab(self.confusion, "Confusion matrix")
         self.right_tabs.addTab(self.gradients, "Gradients")
@@ -281,6 +283,7 @@ class TrainingPanel(QWidget):
             self.status.setText("Ready")
             self.confusion.show_epoch({}, [])
             self.gradients.show_gradients({}, [], GradientScale())
+            self.colour_bar.set_scale(GradientScale())
             self.error.hide()
             return
         self._show_progress(record)
@@ -307,6 +310,7 @@ class TrainingPanel(QWidget):
         norms = [s.get("grad_norm") for s in record.gradients.values()]
         scale = GradientScale.covering(n for n in norms if isinstance(n, (int, float)))
         self.gradients.show_gradients(record.gradients, record.blocks, scale)
+        self.colour_bar.set_scale(scale)
         scene = self._tinted_scene  # the scene the run started on, not one opened since
         if tint and self.tint_button.isChecked() and self.live is not None and scene and scene is self.scene:
             tint_blocks(scene, self.live.block_ids, record.gradients, scale)

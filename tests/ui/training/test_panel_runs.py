@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from designer.core.project_file import load_project
-from tests.ui.training.conftest import wait_for_end
+from tests.ui.training.conftest import fake_command, wait_for_end
 
 
 def test_a_run_fills_the_charts_progress_and_confusion_matrix(start_run, qtbot):
@@ -126,3 +126,15 @@ def test_a_design_with_errors_is_not_trained(saved_window, qtbot):
     panel.train()
     assert not panel.running
     assert "the design has errors — conv2: expects 5 channels" in panel.error.text()
+
+
+def test_the_run_menu_trains_and_stops_with_its_shortcuts(saved_window, qtbot):
+    actions, panel = saved_window.menu_actions, saved_window.training
+    assert (actions.train.shortcut().toString(), actions.stop.shortcut().toString()) == ("F5", "Shift+F5")
+    assert actions.train.isEnabled() and not actions.stop.isEnabled()
+    panel.engine_command = fake_command("endless")
+    actions.train.trigger()
+    assert panel.running and actions.stop.isEnabled() and not actions.train.isEnabled()
+    actions.stop.trigger()
+    wait_for_end(qtbot, panel)
+    assert panel.current.state == "stopped" and actions.train.isEnabled()

@@ -41,11 +41,11 @@ def test_blocks_are_tinted_by_gradient_norm_unless_the_tint_is_turned_off(start_
     conv1, fc1, fc2 = (blocks[design.find(name)] for name in ("conv1", "fc1", "fc2"))
     qtbot.waitUntil(lambda: fc2.overlay is not None, timeout=5000)
     # The fake engine reports 1e-4, 2e-2 and 3: the ends of the scale are the coldest and hottest colours.
-    assert panel.gradients.colour_bar.scale == GradientScale(-4, 1)
+    assert panel.colour_bar.scale == GradientScale(-4, 1)
     assert conv1.overlay.rgb() == QColor(STOPS[0][1]).rgb()
     assert fc1.caption.text() == "∇ 2.0e-02" and fc2.caption.text() == "∇ 3.0e+00"
     assert blocks[design.find("relu1")].overlay is None
-    table = panel.gradients.table
+    table = panel.gradients
     assert [table.item(r, 0).text() for r in range(table.rowCount())] == ["conv1", "fc1", "fc2"]
     assert table.item(2, 3).text() == "2.0e+00"
     qtbot.mouseClick(panel.tint_button, Qt.MouseButton.LeftButton)
