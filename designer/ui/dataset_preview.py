@@ -21,7 +21,7 @@ from designer.training.dataset import Dataset
 
 THUMBNAIL = 56
 THUMBNAILS_PER_ROW = 4
-TABLE_VALUES = 8
+TABLE_VALUES = 6
 """Values of a sample shown in a preview row; longer samples end in an ellipsis."""
 
 
@@ -99,7 +99,7 @@ class DatasetView(QWidget):
         width = min(TABLE_VALUES, samples[0].x.size) if samples else 0
         more = bool(samples) and samples[0].x.size > TABLE_VALUES
         header = [f"x{i}" for i in range(width)] + (["…"] if more else []) + ["label"]
-        rows = [[f"{v:.3g}" for v in s.x.ravel()[:width]] + (["…"] if more else []) + [s.label] for s in samples]
+        rows = [[_value_text(v) for v in s.x.ravel()[:width]] + (["…"] if more else []) + [s.label] for s in samples]
         _fill(self.rows, header, rows)
 
 
@@ -115,6 +115,10 @@ def thumbnail(x: np.ndarray) -> QPixmap:
     return QPixmap.fromImage(qimage).scaled(
         THUMBNAIL, THUMBNAIL, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.FastTransformation
     )
+
+
+def _value_text(value: np.generic) -> str:
+    return str(value) if np.issubdtype(type(value), np.integer) else f"{value:.2f}"
 
 
 def _wrapping_label() -> QLabel:
@@ -143,5 +147,8 @@ def _fill(table: QTableWidget, header: list[str], rows: list[list[str]]) -> None
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
             table.setItem(r, c, QTableWidgetItem(text))
+    table.resizeColumnsToContents()
     height = table.horizontalHeader().height() + sum(table.rowHeight(r) for r in range(len(rows))) + 4
+    if table.horizontalScrollBar().isVisible() or table.horizontalHeader().length() > table.viewport().width():
+        height += table.horizontalScrollBar().sizeHint().height()
     table.setFixedHeight(min(height, 240))
