@@ -1,0 +1,58 @@
+"""The editor alongside runs: editing during a run, refusing a broken design, failures in Problems, the Run menu."""
+
+from __future__ import annotations
+
+import json
+
+from tests.ui.training.conftest import fake_command, wait_for_end
+
+
+def test_a_design_error_names_its_block_in_the_problems(start_run, saved_window, qtbot):
+    panel = start_run("design-error")
+    wait_for_end(qtbot, panel)
+    assert "fc1: expects 3136 features" in panel.error.text()
+    problems = saved_window.problems
+    items = [problems.topLevelItem(i) for i in range(problems.topLevelItemCount())]
+    rows = [(item.text(0), item.text(1)) for item in items]
+    assert rows == [("fc1", "training failed: " + panel.current.message)]
+    problems.itemClicked.emit(problems.topLevelItem(0), 0)
+    assert saved_window.scene.selected_block_ids() == [saved_window.document.design.find("fc1")]
+
+
+def test_the_design_may_change_during_a_run_which_keeps_its_snapshot(start_run, saved_window, qtbot):
+    panel = start_run("endless")
+    snapshot = panel.live.folder / "project.json"
+    before = snapshot.read_text()
+    assert panel.note.isHidden()
+    conv2 = saved_window.document.design.find("conv2")
+    saved_window.editor.rename(conv2, "conv_two")
+    assert not panel.note.isHidden()
+    saved_window.document.undo_stack.undo()
+    assert panel.note.isHidden()
+    saved_window.editor.rename(conv2, "conv_two")
+    assert snapshot.read_text() == before
+    assert json.loads(before)["name"] == saved_window.document.project.name
+    panel.stop()
+    wait_for_end(qtbot, panel)
+    assert panel.note.isHidden()
+
+
+def test_a_design_with_errors_is_not_trained(saved_window, qtbot):
+    panel = saved_window.training
+    conv2 = saved_window.document.design.find("conv2")
+    saved_window.editor.set_param(conv2, "in_channels", 5)
+    panel.train()
+    assert not panel.running
+    assert "the design has errors — conv2: expects 5 channels" in panel.error.text()
+
+
+def test_the_run_menu_trains_and_stops_with_its_shortcuts(saved_window, qtbot):
+    actions, panel = saved_window.menu_actions, saved_window.training
+    assert (actions.train.shortcut().toString(), actions.stop.shortcut().toString()) == ("F5", "Shift+F5")
+    assert actions.train.isEnabled() and not actions.stop.isEnabled()
+    panel.engine_command = fake_command("endless")
+    actions.train.trigger()
+    assert panel.running and actions.stop.isEnabled() and not actions.train.isEnabled()
+    actions.stop.trigger()
+    wait_for_end(qtbot, panel)
+    assert panel.current.state == "stopped" and actions.train.isEnabled()
