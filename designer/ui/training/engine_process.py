@@ -1,6 +1,6 @@
 """The training engine as a child process: start it on a project file, read its events, stop it.
 
-The engine is ``python -m designer train FILE --events -``; tests hand in another command (a fake engine).
+The engine is ``python -m designer train FILE --events - --out RUN``; tests hand in another command (a fake engine).
 Events are parsed as they arrive and buffered; the panel takes them on its own timer, so a fast engine
 cannot flood the event loop with repaints.
 """
@@ -65,12 +65,10 @@ class EngineProcess(QObject):
     def stop_requested(self) -> bool:
         return self._stop_requested
 
-    def start(self, project_file: Path, out_dir: Path | None = None, extra: Sequence[str] = ()) -> None:
-        """Start training ``project_file``, with run folders under ``out_dir`` when given."""
-        arguments = [*self.command[1:], str(project_file), "--events", "-"]
-        if out_dir is not None:
-            arguments += ["--out", str(out_dir)]
-        self._process.start(self.command[0], [*arguments, *extra])
+    def start(self, project_file: Path, run_folder: Path) -> None:
+        """Start training ``project_file``, the run writing its files to ``run_folder``."""
+        arguments = [*self.command[1:], str(project_file), "--events", "-", "--out", str(run_folder)]
+        self._process.start(self.command[0], arguments)
 
     def stop(self) -> None:
         """Ask the engine to stop; it is terminated if it has not ended within :data:`STOP_GRACE_MS`."""

@@ -18,14 +18,28 @@ from designer.core.training_settings import SETTINGS, applies, setting
 from designer.ui.document import Document
 from designer.ui.param_editors import ParamEditor, editor_for
 
+_MERGE_ID = 1201
+
 
 class SetTrainingSetting(QUndoCommand):
-    """Set one training setting of a project; undo restores it (or its absence)."""
+    """Set one training setting of a project; undo restores it (or its absence). Consecutive changes of the
+    same setting (a spin box stepped up and up) are one undo step."""
 
     def __init__(self, training: dict[str, Any], name: str, value: Any, changed: Callable[[], None]) -> None:
         super().__init__(f"Set {name.replace('_', ' ')} to {value}")
         self._training, self._name, self._value, self._changed = training, name, value, changed
         self._had, self._old = name in training, training.get(name)
+
+    def id(self) -> int:
+        return _MERGE_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, SetTrainingSetting) or other._name != self._name:
+            return False
+        self._value = other._value
+        self.setText(other.text())
+        self.setObsolete(self._had and self._old == self._value)
+        return True
 
     def redo(self) -> None:
         self._training[self._name] = self._value

@@ -13,8 +13,10 @@ def test_a_setting_edited_in_the_form_is_saved_in_the_project_and_undone(saved_w
     form = saved_window.training.settings
     document = saved_window.document
     form.editors["learning_rate"].spin.setValue(0.003)
-    assert document.project.training["learning_rate"] == 0.003
+    form.editors["learning_rate"].spin.setValue(0.004)
+    assert document.project.training["learning_rate"] == 0.004
     assert document.is_modified()
+    assert document.undo_stack.count() == 1  # one step for changes in a row of one setting
     document.undo_stack.undo()
     assert "learning_rate" not in document.project.training
     assert form.editors["learning_rate"].spin.value() == 0.001
