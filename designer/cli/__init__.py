@@ -4,7 +4,8 @@
     designer templates                            list the shipped templates
     designer new --template NAME -o FILE          start a project from a template
     designer check FILE                           exit 0 when the design is valid, 1 with its problems
-    designer summary FILE [--json]                output shape and parameters of every block
+    designer summary FILE [--json]                output shape, parameters, FLOPs and memory of every block
+    designer export FILE --format F -o OUT        ONNX, PyTorch code, weights or torch.export, each verified
     designer doctor                               what this machine offers: Python, torch, GPU, Qt, ONNX Runtime
 
 Exit status 2 means a file could not be read or written; the message says why and where.
@@ -19,7 +20,7 @@ import argparse
 import sys
 
 from designer import __version__
-from designer.cli import doctor_command, project_commands, render_command, train_command
+from designer.cli import doctor_command, export_command, project_commands, render_command, train_command
 from designer.cli.common import EXIT_UNREADABLE, fail
 from designer.core.project_file import ProjectFileError
 
@@ -28,6 +29,7 @@ COMMAND_MODULES = (
     doctor_command,
     train_command,
     render_command,
+    export_command,
 )
 
 
