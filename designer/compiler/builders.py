@@ -20,6 +20,7 @@ from designer.compiler.modules import (
     SinusoidalPositionalEncoding,
     causal_mask,
 )
+from designer.compiler.onnx_op import OnnxOperator
 
 Params = dict[str, Any]
 
@@ -216,4 +217,5 @@ TORCH_BLOCKS: dict[str, TorchBlock] = {
     "Add": TorchBlock(None, _merge(operator.add)),
     "Multiply": TorchBlock(None, _merge(operator.mul)),
     "Concat": TorchBlock(None, lambda e, a: e.function(torch.cat, list(a), dim=e.params["dim"])),
+    "OnnxOp": TorchBlock(OnnxOperator),
 }

@@ -10,6 +10,7 @@ from designer.core.blocks import (
     layers,
     merge,
     norm,
+    onnx_op,
     pool,
     recurrent,
 )
@@ -27,9 +28,10 @@ CATEGORIES = (
     "Activation",
     "Merge",
     "Shape",
+    "Imported",
 )
 
-_MODULES = (io, conv, pool, recurrent, attention, layers, norm, activation, merge)
+_MODULES = (io, conv, pool, recurrent, attention, layers, norm, activation, merge, onnx_op)
 REGISTRY: dict[str, BlockSpec] = {
     spec.kind: spec for module in _MODULES for spec in vars(module).values() if isinstance(spec, BlockSpec)
 }
