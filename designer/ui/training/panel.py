@@ -35,7 +35,7 @@ from designer.ui.training.gradient_scale import GradientScale
 from designer.ui.training.gradients import ColourBar, GradientTable
 from designer.ui.training.live_run import LiveRun
 from designer.ui.training.run_compare import difference
-from designer.ui.training.run_history import find_runs, load_run
+from designer.ui.training.run_history import find_runs, load_run, read_run_summary
 from designer.ui.training.run_record import RunRecord
 from designer.ui.training.runs_list import RunList
 from designer.ui.training.settings_form import SettingsForm
@@ -158,7 +158,7 @@ class TrainingPanel(QWidget):
         document.report_changed.connect(self._on_design_changed)
         self.settings.set_document(document)
         self.runs = [self.live.record] if self.live is not None else []
-        self.runs[:0] = [load_run(folder) for folder in find_runs(document.path)] if document.path else []
+        self.runs[:0] = [read_run_summary(folder) for folder in find_runs(document.path)] if document.path else []
         self.current = self.runs[-1] if self.runs else None
         self._list_runs(ticked={len(self.runs) - 1} if self.runs else set())
         self._show_current()
@@ -330,14 +330,26 @@ class TrainingPanel(QWidget):
     def _show_ticked_runs(self) -> None:
         """Overlay the ticked runs on the charts, the current one first (drawn boldest)."""
         ticked = self.run_list.ticked()
+        self._read_whole(ticked)
         if self.current is not None and self.current in self.runs:
             current = self.runs.index(self.current)
             ticked = [current] + [i for i in ticked if i != current] if current in ticked else ticked
         self.charts.show_runs([self.runs[i] for i in ticked])
         self.run_list.set_colours(ticked)
 
+    def _read_whole(self, indices: list[int]) -> None:
+        """Read the events of past runs that are about to be shown (only their summaries are read at first)."""
+        for i in indices:
+            summary = self.runs[i]
+            if not summary.complete and summary.folder is not None:
+                self.runs[i] = load_run(summary.folder)
+                if self.current is summary:
+                    self.current = self.runs[i]
+                self.run_list.update_rows(self.runs, self._labels())
+
     def _choose_run(self, index: int) -> None:
         if 0 <= index < len(self.runs):
+            self._read_whole([index])
             self.current = self.runs[index]
             self._show_current()
             self._show_ticked_runs()

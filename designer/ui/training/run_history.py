@@ -12,7 +12,7 @@ from typing import Any
 
 from designer.ui.training.run_record import RunRecord
 
-EVENTS, CONFIG, METRICS = "events.jsonl", "config.json", "metrics.jsonl"
+EVENTS, CONFIG, METRICS, SUMMARY = "events.jsonl", "config.json", "metrics.jsonl", "summary.json"
 MAX_RUNS = 50
 """Only the newest runs are read: enough to compare, few enough to open a project quickly."""
 
@@ -34,6 +34,21 @@ def find_runs(project_path: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.name)[-MAX_RUNS:]
 
 
+def read_run_summary(folder: Path) -> RunRecord:
+    """What listing the run in ``folder`` needs (its settings and how it ended), without its curves.
+
+    Reading every event of every past run would hold up opening a project; :func:`load_run` reads one
+    run whole when it is shown.
+    """
+    record = RunRecord(name=folder.name, folder=folder, state="stopped", complete=False)
+    config = _json_file(folder / CONFIG, record)
+    record.config = dict(config.get("settings") or {}) if isinstance(config, dict) else {}
+    summary = _json_file(folder / SUMMARY, record) if (folder / SUMMARY).is_file() else None
+    if isinstance(summary, dict):
+        record.apply(summary)
+    return _ended(record)
+
+
 def load_run(folder: Path) -> RunRecord:
     """The record of the run in ``folder``; unreadable lines are skipped and noted as warnings."""
     record = RunRecord(name=folder.name, folder=folder, state="stopped")
@@ -46,10 +61,15 @@ def load_run(folder: Path) -> RunRecord:
         record.apply({"event": "start", "config": config.get("settings"), "device": config.get("device", "")})
         for row in _json_lines(folder / METRICS, record):
             record.apply({**row, "event": "epoch"})
+    record.folder = folder
+    return _ended(record)
+
+
+def _ended(record: RunRecord) -> RunRecord:
+    """A past run is over, even when its folder does not say how it ended."""
     if not record.ended:
         record.state = "stopped"
         record.message = "the run ended without saying how (its engine was stopped or killed)"
-    record.folder = folder
     return record
 
 

@@ -55,6 +55,8 @@ class RunRecord:
     warnings: list[str] = field(default_factory=list)
     error_kind: str = ""
     best: dict[str, Any] = field(default_factory=dict)
+    complete: bool = True
+    """False for a past run of which only the summary has been read (see ``run_history``)."""
 
     @property
     def ended(self) -> bool:

@@ -61,3 +61,37 @@ def test_past_runs_of_the_project_are_listed_when_it_is_opened(saved_window, tmp
     assert (item.text(0), item.text(2), item.text(3)) == ("2026-01-01 09:00:00", "finished", "val_loss 0.65 (epoch 1)")
     assert panel.confusion.item(1, 0).text() == "2" and panel.confusion.verticalHeaderItem(1).text() == "b"
     assert panel.charts.curve_data(0, "loss", "") == ([1.0], [0.7])
+
+
+def write_run(folder, learning_rate: float, loss: float) -> None:
+    """A run folder as the engine leaves it: config, summary and events."""
+    folder.mkdir(parents=True)
+    (folder / "config.json").write_text(json.dumps({"settings": {"learning_rate": learning_rate}}))
+    done = {
+        "event": "done",
+        "reason": "finished",
+        "epochs": 1,
+        "best": {"epoch": 1, "metric": "val_loss", "value": loss},
+    }
+    (folder / "summary.json").write_text(json.dumps(done))
+    events = [
+        {"event": "start", "epochs": 1, "steps_per_epoch": 1, "config": {"learning_rate": learning_rate}},
+        {"event": "step", "epoch": 1, "step": 1, "loss": loss},
+        done,
+    ]
+    (folder / "events.jsonl").write_text("".join(json.dumps(e) + "\n" for e in events))
+
+
+def test_older_runs_are_read_whole_only_when_shown(saved_window, tmp_path):
+    older, newer = tmp_path / "runs" / "lenet-20260101-090000", tmp_path / "runs" / "lenet-20260102-090000"
+    write_run(older, 0.01, 0.5)
+    write_run(newer, 0.003, 0.4)
+    panel = saved_window.training
+    panel.set_document(saved_window.document, saved_window.scene)
+    runs = panel.run_list
+    assert [runs.topLevelItem(i).text(1) for i in range(2)] == ["first run", "learning_rate 0.01 → 0.003"]
+    assert runs.topLevelItem(0).text(3) == "val_loss 0.5 (epoch 1)"
+    assert not panel.runs[0].complete and panel.runs[1].complete
+    runs.topLevelItem(0).setCheckState(0, Qt.CheckState.Checked)
+    assert panel.runs[0].complete
+    assert panel.charts.curve_data(1, "loss", "") == ([1.0], [0.5])
