@@ -74,18 +74,25 @@ def read_idx(path: Path, rank: int) -> np.ndarray:
             expected = math.prod(dims)
             if expected > MAX_BYTES:
                 raise DataError(f"the header declares {'×'.join(map(str, dims))} bytes; at most 4 GiB is read", path)
-            payload = stream.read(expected + 1)
+            if path.suffix != ".gz":  # a plain file's length is known before reading: check it first
+                _check_length(path, dims, path.stat().st_size - stream.tell())
+            payload = stream.read(expected + 1)  # a compressed file is read at most one byte past its declared size
     except (OSError, EOFError, zlib.error) as exc:
         raise DataError(f"cannot be read: {exc}", path) from None
-    if len(payload) < expected:
+    _check_length(path, dims, len(payload))
+    return np.frombuffer(payload, dtype=np.uint8).reshape(dims)
+
+
+def _check_length(path: Path, dims: tuple[int, ...], length: int) -> None:
+    expected = math.prod(dims)
+    if length < expected:
         raise DataError(
             f"truncated: the header declares {'×'.join(map(str, dims))} = {expected:,} bytes of data "
-            f"but the file holds {len(payload):,}",
+            f"but the file holds {length:,}",
             path,
         )
-    if len(payload) > expected:
+    if length > expected:
         raise DataError(f"more data than the header's {'×'.join(map(str, dims))} declares", path)
-    return np.frombuffer(payload, dtype=np.uint8).reshape(dims)
 
 
 def _open(path: Path) -> IO[bytes]:

@@ -96,6 +96,14 @@ def test_bad_headers(tmp_path: Path, header: bytes, message: str) -> None:
         _load(tmp_path / "m")
 
 
+def test_extra_bytes_after_the_declared_data_are_refused(tmp_path: Path) -> None:
+    _mnist_like(tmp_path / "m", n=10)
+    labels = tmp_path / "m" / "train-labels-idx1-ubyte"
+    labels.write_bytes(labels.read_bytes() + b"\0")
+    with pytest.raises(DataError, match=r"train-labels-idx1-ubyte: more data than the header's 10 declares"):
+        _load(tmp_path / "m")
+
+
 def test_count_mismatch_missing_labels_and_empty_folder(tmp_path: Path) -> None:
     folder = tmp_path / "m"
     _mnist_like(folder, n=10)
