@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from designer.core.design import Block
 from designer.core.inference import Problem
-from designer.ui import theme
+from designer.ui import icons, theme
 
 _TEXT_LEFT = 16.0
 OVERLAY_ALPHA = 90
@@ -173,6 +173,7 @@ class BlockItem(QGraphicsItem):
         band = QPainterPath()
         band.addRect(QRectF(body.left(), body.top(), 6, body.height()))
         painter.fillPath(outline.intersected(band), QBrush(self.colour))
+        icons.paint_category_icon(painter, self.block.spec.category, self.icon_rect())  # vector: sharp when exported
         if self.overlay is not None:
             painter.fillPath(outline, QBrush(self.overlay))
         painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -183,6 +184,11 @@ class BlockItem(QGraphicsItem):
             painter.drawRoundedRect(body.adjusted(-2.5, -2.5, 2.5, 2.5), radius + 2.5, radius + 2.5)
         painter.setPen(self._outline_pen())
         painter.drawRoundedRect(body, radius, radius)
+
+    def icon_rect(self) -> QRectF:
+        """Where the category icon sits: the top right corner."""
+        body = self.body()
+        return QRectF(body.right() - 20, body.top() + 7, 13, 13)
 
     def _paint_plain(self, painter: QPainter) -> None:
         """A filled rectangle in the category colour (the tint over it), outlined only for errors or selection."""
@@ -227,8 +233,9 @@ class BlockItem(QGraphicsItem):
 
     def _layout_text(self) -> None:
         room = int(theme.BLOCK_WIDTH - _TEXT_LEFT - 10)
-        for item, text in ((self._name, self.block.name), (self._kind, self.block.kind)):
-            item.setText(QFontMetrics(item.font()).elidedText(text, Qt.TextElideMode.ElideRight, room))
+        beside_icon = int(self.icon_rect().left() - (-theme.BLOCK_WIDTH / 2 + _TEXT_LEFT) - 4)
+        for item, text, width in ((self._name, self.block.name, beside_icon), (self._kind, self.block.kind, room)):
+            item.setText(QFontMetrics(item.font()).elidedText(text, Qt.TextElideMode.ElideRight, width))
         name_h, kind_h = self._name.boundingRect().height(), self._kind.boundingRect().height()
         top = -(name_h + kind_h) / 2
         left = -theme.BLOCK_WIDTH / 2 + _TEXT_LEFT
