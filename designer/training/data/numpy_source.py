@@ -65,9 +65,10 @@ def _load_npz(path: Path) -> tuple[np.ndarray, np.ndarray]:
     if not path.is_file():
         raise DataError("no such file", path)
     try:
-        with np.load(path, allow_pickle=False) as archive:
-            if not isinstance(archive, np.lib.npyio.NpzFile):
-                raise DataError("this is a single array; give a .npz with x and y, or a folder with x.npy, y.npy", path)
+        loaded = np.load(path, allow_pickle=False)
+        if not isinstance(loaded, np.lib.npyio.NpzFile):
+            raise DataError("this is a single array; give a .npz with x and y, or a folder with x.npy and y.npy", path)
+        with loaded as archive:
             x_key = next((k for k in INPUT_KEYS if k in archive.files), None)
             y_key = next((k for k in TARGET_KEYS if k in archive.files), None)
             if x_key is None or y_key is None:

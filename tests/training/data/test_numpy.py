@@ -55,6 +55,9 @@ def test_refusals(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(DataError, match=r"x\.npy: no such file"):
         _load(tmp_path / "empty")
+    np.save(tmp_path / "single.npy", np.zeros(3))
+    with pytest.raises(DataError, match=r"single\.npy: this is a single array; give a \.npz with x and y"):
+        _load(tmp_path / "single.npy")
     (tmp_path / "junk.npz").write_bytes(b"not a zip")
     with pytest.raises(DataError, match=r"junk\.npz: not a readable"):
         _load(tmp_path / "junk.npz")
