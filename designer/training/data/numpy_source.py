@@ -29,6 +29,9 @@ def load_numpy(settings: dict[str, Any]) -> RawData:
     else:
         x_path = y_path = path
         x, y = _load_npz(path)
+    for name, array, file in (("x", x, x_path), ("y", y, y_path)):
+        if array.ndim == 0:
+            raise DataError(f"{name} is a single value; it needs one entry per sample", file)
     if len(x) != len(y):
         raise DataError(f"x has {len(x)} samples but y has {len(y)}; they must be as many", path)
     if x.ndim not in _KIND_BY_RANK:
@@ -85,8 +88,10 @@ def _load_npz(path: Path) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _check_numbers(array: np.ndarray, path: Path, name: str) -> None:
-    if not (np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_):
-        raise DataError(f"{name} holds {array.dtype} values; it must hold numbers", path)
+    if not any(np.issubdtype(array.dtype, kind) for kind in (np.integer, np.floating, np.bool_)):
+        raise DataError(
+            f"{name} holds {array.dtype} values; it must hold real numbers (integers, floats or booleans)", path
+        )
     if np.issubdtype(array.dtype, np.floating):
         bad = np.flatnonzero(~np.isfinite(array.reshape(len(array), -1)).all(axis=1))
         if len(bad):

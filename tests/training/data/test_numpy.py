@@ -55,6 +55,12 @@ def test_refusals(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(DataError, match=r"x\.npy: no such file"):
         _load(tmp_path / "empty")
+    np.savez(tmp_path / "scalar.npz", x=np.float32(1), y=np.zeros(1))
+    with pytest.raises(DataError, match=r"scalar\.npz: x is a single value; it needs one entry per sample"):
+        _load(tmp_path / "scalar.npz")
+    np.savez(tmp_path / "complex.npz", x=np.zeros((3, 2), np.complex64), y=np.arange(3))
+    with pytest.raises(DataError, match=r"complex\.npz: x holds complex64 values; it must hold real numbers"):
+        _load(tmp_path / "complex.npz")
     np.save(tmp_path / "single.npy", np.zeros(3))
     with pytest.raises(DataError, match=r"single\.npy: this is a single array; give a \.npz with x and y"):
         _load(tmp_path / "single.npy")
