@@ -7,6 +7,7 @@
     designer summary FILE [--json]                output shape, parameters, FLOPs and memory of every block
     designer export FILE --format F -o OUT        ONNX, PyTorch code, weights or torch.export, each verified
     designer doctor                               what this machine offers: Python, torch, GPU, Qt, ONNX Runtime
+    designer render FILE -o OUT.png|OUT.svg       the diagram as the editor draws it; needs no display
 
 Exit status 2 means a file could not be read or written; the message says why and where.
 
