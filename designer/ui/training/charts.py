@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from designer.ui.training.run_record import Curves, RunRecord
 from designer.ui.training.series import Series
+from designer.ui.training.status_text import run_time
 
 RUN_COLOURS = ("#2563eb", "#ea580c", "#16a34a", "#9333ea", "#db2777", "#0891b2", "#ca8a04", "#475569")
 PLOT_INTERVAL_S = 0.1
@@ -89,7 +90,8 @@ class TrainingCharts(QWidget):
         for index, run in enumerate(self._runs):
             colour = QColor(RUN_COLOURS[index % len(RUN_COLOURS)])
             for style_index, style in enumerate(_STYLES):
-                item = self._curve(style, colour, bold=index == 0, run_label=run.name if len(runs) > 1 else "")
+                label = run_time(run.name)[-8:] if len(runs) > 1 else ""  # the time of day tells runs apart
+                item = self._curve(style, colour, bold=index == 0, run_label=label)
                 self.plots[style.plot].addItem(item)
                 self._curves[(index, style_index)] = (item, style.series(run.curves), -1)
         self.refresh(every_plot=True)
@@ -168,7 +170,7 @@ class TrainingCharts(QWidget):
             pen.setStyle(Qt.PenStyle.DashLine)
         name = None
         if style.label and style.plot == "loss":
-            name = f"{run_label} · {style.label}" if run_label else style.label
+            name = f"{run_label} {style.label}" if run_label else style.label
         item = pg.PlotDataItem(
             pen=pen,
             name=name,

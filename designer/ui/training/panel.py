@@ -316,7 +316,7 @@ class TrainingPanel(QWidget):
             tint_blocks(scene, self.live.block_ids, record.gradients, scale)
 
     def _show_error(self, text: str) -> None:
-        self.error.setText(f"⛔ {text}")
+        self.error.setText(f"Training failed: {text}")
         self.error.show()
 
     def _labels(self) -> list[str]:
@@ -361,7 +361,11 @@ class TrainingPanel(QWidget):
 
 def _problems_from(message: str, design: DesignGraph) -> list[Problem]:
     """The failure as problems: one per block it names (by the name it had when the run started), else one."""
-    named = [b for b in design.blocks() if re.search(rf"(?<![\w.]){re.escape(b.name)}(?![\w])", message)]
+    text, _, fix = message.partition(" — fix: ")
+    named = [b for b in design.blocks() if re.search(rf"(?<![\w.]){re.escape(b.name)}(?![\w])", text)]
+    if len(named) == 1 and text.startswith(f"{named[0].name}: "):
+        text = text[len(named[0].name) + 2 :]  # the Block column says it already
+    text = f"training failed: {text}"
     if not named:
-        return [Problem(f"training failed: {message}")]
-    return [Problem(f"training failed: {message}", block_id=b.id, block=b.name) for b in named]
+        return [Problem(text, fix=fix or None)]
+    return [Problem(text, block_id=b.id, block=b.name, fix=fix or None) for b in named]

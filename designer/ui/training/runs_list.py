@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from designer.ui.training.charts import RUN_COLOURS
 from designer.ui.training.run_record import RunRecord
+from designer.ui.training.status_text import run_time
 
 _COLUMNS = ("Run", "What changed", "State", "Best")
 _STATE_COLOURS = {"failed": "#b91c1c", "running": "#1d4ed8", "starting": "#1d4ed8", "stopped": "#b45309"}
@@ -40,7 +39,7 @@ class RunList(QTreeWidget):
         for index, (run, label) in enumerate(zip(runs, labels, strict=True)):
             item = self.topLevelItem(index) or QTreeWidgetItem(self)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setText(0, _when(run.name))
+            item.setText(0, run_time(run.name))
             item.setToolTip(0, str(run.folder or run.name))
             item.setText(1, label)
             _show_state(item, run)
@@ -70,15 +69,6 @@ class RunList(QTreeWidget):
             colour = RUN_COLOURS[shown.index(i) % len(RUN_COLOURS)] if i in shown else "#1f2937"
             item.setForeground(0, QBrush(QColor(colour)))
         self.blockSignals(False)
-
-
-def _when(name: str) -> str:
-    """``lenet-20261129-135505`` as ``2026-11-29 13:55:05``: the project part is the same for every row."""
-    found = re.search(r"(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})(-\d+)?$", name)
-    if not found:
-        return name
-    y, mo, d, h, mi, sec, again = found.groups()
-    return f"{y}-{mo}-{d} {h}:{mi}:{sec}{again or ''}"
 
 
 def _show_state(item: QTreeWidgetItem, run: RunRecord) -> None:

@@ -1,6 +1,8 @@
-"""The words of the progress bar and the speed label: epoch, step, time left, samples per second, rate."""
+"""The words of the panel: progress (epoch, step, time left), speed (samples per second, rate), run times."""
 
 from __future__ import annotations
+
+import re
 
 from designer.ui.training.run_record import RunRecord
 
@@ -38,3 +40,12 @@ def speed_text(record: RunRecord) -> str:
     if record.lr is not None:
         parts.append(f"lr {record.lr:.3g}")
     return " · ".join(parts)
+
+
+def run_time(name: str) -> str:
+    """``lenet-20261129-135505`` as ``2026-11-29 13:55:05``: the project part is the same for every run."""
+    found = re.search(r"(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})(-\d+)?$", name)
+    if not found:
+        return name
+    y, mo, d, h, mi, sec, again = found.groups()
+    return f"{y}-{mo}-{d} {h}:{mi}:{sec}{again or ''}"

@@ -14,7 +14,8 @@ def test_a_design_error_names_its_block_in_the_problems(start_run, saved_window,
     problems = saved_window.problems
     items = [problems.topLevelItem(i) for i in range(problems.topLevelItemCount())]
     rows = [(item.text(0), item.text(1)) for item in items]
-    assert rows == [("fc1", "training failed: " + panel.current.message)]
+    assert rows == [("fc1", "training failed: expects 3136 features but receives 1600 (64×5×5)")]
+    assert items[0].text(2) == "set in_features to 1600"
     problems.itemClicked.emit(problems.topLevelItem(0), 0)
     assert saved_window.scene.selected_block_ids() == [saved_window.document.design.find("fc1")]
 
