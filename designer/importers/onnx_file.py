@@ -1,0 +1,130 @@
+"""Reading an ONNX file defensively: sizes checked before anything is allocated, every refusal said plainly."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import onnx
+from onnx import TensorProto, numpy_helper
+
+from designer.importers.result import ModelImportError, first_line
+
+MAX_FILE_BYTES = 2**31
+"""Protobuf cannot hold more in one message; bigger models keep weights in external files."""
+MAX_NODES = 200_000
+MAX_TENSORS = 200_000
+MAX_ELEMENTS = 2**29
+"""Largest tensor read: half a billion values, 2 GiB of float32."""
+LOWEST_OPSET = 9
+_SIZES = {
+    TensorProto.FLOAT: 4,
+    TensorProto.DOUBLE: 8,
+    TensorProto.FLOAT16: 2,
+    TensorProto.INT64: 8,
+    TensorProto.INT32: 4,
+    TensorProto.INT8: 1,
+    TensorProto.UINT8: 1,
+    TensorProto.BOOL: 1,
+}
+_FIELDS = ("float_data", "double_data", "int32_data", "int64_data")
+
+Shape = tuple[int | str | None, ...]
+"""A shape as ONNX knows it: sizes, size names, or None where nothing is known."""
+
+
+def read_model(path: Path) -> onnx.ModelProto:
+    """The model in ``path``, checked by ``onnx.checker``; raises :class:`ModelImportError` saying what is wrong."""
+    if not path.is_file():
+        raise ModelImportError(f"{path} does not exist")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ModelImportError(f"{path} is {size:,} bytes, more than one ONNX file can hold (2 GiB)")
+    try:
+        model = onnx.ModelProto.FromString(path.read_bytes())
+    except Exception as exc:  # protobuf raises DecodeError, or RuntimeWarning-like errors from its C parser
+        raise ModelImportError(f"{path} is not an ONNX model (truncated or not protobuf): {exc}") from None
+    graph = model.graph
+    if not graph.node and not graph.output:
+        raise ModelImportError(f"{path} holds no ONNX graph (is it an ONNX file?)")
+    if len(graph.node) > MAX_NODES:
+        raise ModelImportError(f"{path} has {len(graph.node):,} nodes; at most {MAX_NODES:,} can be imported")
+    if len(graph.initializer) > MAX_TENSORS:
+        raise ModelImportError(f"{path} has {len(graph.initializer):,} weight tensors; at most {MAX_TENSORS:,}")
+    for tensor in graph.initializer:
+        check_tensor(tensor, "weight tensor")
+    opset = default_opset(model)
+    if opset < LOWEST_OPSET:
+        raise ModelImportError(f"{path} uses ONNX opset {opset}; opset {LOWEST_OPSET} or newer can be imported")
+    try:
+        onnx.checker.check_model(model)
+    except Exception as exc:  # onnx raises ValidationError and others for broken graphs
+        raise ModelImportError(f"{path} is not a valid ONNX model: {first_line(exc)}") from None
+    return model
+
+
+def default_opset(model: onnx.ModelProto) -> int:
+    return next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 0)
+
+
+def check_tensor(tensor: TensorProto, what: str) -> None:
+    """Refuse a tensor whose declared size is absurd or not backed by the data it holds, before reading it."""
+    name = tensor.name or "(unnamed)"
+    if tensor.data_location == TensorProto.EXTERNAL:
+        raise ModelImportError(
+            f"{what} {name} is kept in an external data file; save the model as one file "
+            "(torch.onnx.export(..., external_data=False) or onnx.save(model, path, save_as_external_data=False))"
+        )
+    if any(d < 0 for d in tensor.dims) or len(tensor.dims) > 8:
+        raise ModelImportError(f"{what} {name} declares an impossible shape {list(tensor.dims)}")
+    count = math.prod(tensor.dims)
+    if count > MAX_ELEMENTS:
+        raise ModelImportError(f"{what} {name} declares {count:,} values; at most {MAX_ELEMENTS:,} can be read")
+    if tensor.data_type not in _SIZES:
+        raise ModelImportError(f"{what} {name} has element type {_type_name(tensor.data_type)}, which is not supported")
+    held = len(tensor.raw_data) // _SIZES[tensor.data_type] if tensor.raw_data else _typed_count(tensor)
+    if held != count:
+        raise ModelImportError(f"{what} {name} declares {count:,} values ({list(tensor.dims)}) but holds {held:,}")
+
+
+def _typed_count(tensor: TensorProto) -> int:
+    return max(len(getattr(tensor, f)) for f in _FIELDS)
+
+
+def to_array(tensor: TensorProto, what: str = "constant") -> np.ndarray:
+    check_tensor(tensor, what)
+    array = numpy_helper.to_array(tensor)
+    return array.astype(np.float32) if array.dtype in (np.float16, np.float64) else array
+
+
+def inferred_shapes(model: onnx.ModelProto) -> tuple[dict[str, Shape], dict[str, int], list[str]]:
+    """Shapes and element types of every tensor ONNX shape inference can work out, and notes where it could not."""
+    notes = []
+    try:
+        model = onnx.shape_inference.infer_shapes(model, check_type=False, strict_mode=False)
+    except Exception as exc:  # inference fails on some valid models; the file's own shapes remain
+        notes.append(f"ONNX shape inference failed ({first_line(exc)}); using the shapes the file declares")
+    shapes, types = {}, {}
+    graph = model.graph
+    for info in [*graph.input, *graph.value_info, *graph.output]:
+        kind = info.type.tensor_type
+        if not info.type.HasField("tensor_type"):
+            continue
+        types[info.name] = kind.elem_type
+        if kind.HasField("shape"):
+            shapes[info.name] = tuple(_dim(d) for d in kind.shape.dim)
+    return shapes, types, notes
+
+
+def _dim(dim: onnx.TensorShapeProto.Dimension) -> int | str | None:
+    if dim.HasField("dim_value"):
+        return dim.dim_value
+    return dim.dim_param or None
+
+
+def _type_name(data_type: int) -> str:
+    try:
+        return TensorProto.DataType.Name(data_type)
+    except ValueError:
+        return f"number {data_type}"
