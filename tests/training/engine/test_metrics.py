@@ -1,0 +1,50 @@
+"""Losses and metrics per task, against the same numbers worked out by hand."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+from torch.nn import functional
+
+from designer.training.metrics import Tally, compute_loss
+
+
+def test_regression_mae_and_rmse_over_batches():
+    outputs = [torch.tensor([[1.0], [2.0]]), torch.tensor([[0.0]])]
+    targets = [torch.tensor([1.5, 2.0]), torch.tensor([-2.0])]
+    tally = Tally("regression", torch.device("cpu"))
+    for output, target in zip(outputs, targets, strict=True):
+        tally.add(output, target, compute_loss("regression", output, target))
+    result = tally.result()
+    assert result["mae"] == pytest.approx((0.5 + 0 + 2) / 3)
+    assert result["rmse"] == pytest.approx(math.sqrt((0.25 + 0 + 4) / 3))
+    assert result["loss"] == pytest.approx((0.25 / 2 * 2 + 4) / 3)
+
+
+def test_classification_loss_is_cross_entropy_on_scores():
+    output, target = torch.randn(5, 3), torch.tensor([0, 2, 1, 1, 0])
+    assert compute_loss("classification", output, target) == pytest.approx(functional.cross_entropy(output, target))
+
+
+def test_multi_label_loss_and_label_accuracy():
+    output = torch.tensor([[2.0, -1.0], [-3.0, 0.5]])
+    target = torch.tensor([[1.0, 0.0], [1.0, 1.0]])
+    loss = compute_loss("multi-label", output, target)
+    assert loss == pytest.approx(functional.binary_cross_entropy_with_logits(output, target))
+    tally = Tally("multi-label", torch.device("cpu"))
+    tally.add(output, target, loss)
+    assert tally.result()["accuracy"] == pytest.approx(3 / 4)
+
+
+def test_confusion_precision_and_recall():
+    output = torch.tensor([[5.0, 0, 0], [0, 5.0, 0], [0, 5.0, 0], [0, 0, 5.0]])
+    target = torch.tensor([0, 1, 2, 2])
+    tally = Tally("classification", torch.device("cpu"), num_classes=3, confusion=True)
+    tally.add(output, target, compute_loss("classification", output, target))
+    report = tally.class_report()
+    assert report["confusion"] == [[1, 0, 0], [0, 1, 0], [0, 1, 1]]
+    assert report["precision"] == [1.0, 0.5, 1.0]
+    assert report["recall"] == [1.0, 1.0, 0.5]
+    assert tally.result()["accuracy"] == pytest.approx(3 / 4)
