@@ -48,7 +48,11 @@ def leftovers(folder: Path) -> list[Leftover]:
         if not lock.tryLock(0):
             continue  # a running session's own file
         lock.unlock()
-        found.append(Leftover(project_file, _original(project_file), _modified(project_file)))
+        try:
+            saved_at = datetime.fromtimestamp(project_file.stat().st_mtime)
+        except OSError:
+            continue  # just taken by another Designer starting at the same time
+        found.append(Leftover(project_file, _original(project_file), saved_at))
     return sorted(found, key=lambda leftover: leftover.saved_at, reverse=True)
 
 
@@ -155,7 +159,3 @@ def _original(project_file: Path) -> Path | None:
     except (OSError, ValueError, AttributeError):
         return None  # Without it the work is still restored, as a project never saved.
     return Path(path) if isinstance(path, str) else None
-
-
-def _modified(path: Path) -> datetime:
-    return datetime.fromtimestamp(path.stat().st_mtime)

@@ -1,8 +1,8 @@
 """Colours, sizes and fonts of the editor, in one place, in a light and a dark variant.
 
 The canvas reads the colour names below (``theme.BLOCK_FILL``, ``theme.TEXT``, ...) when it draws;
-:func:`use` rebinds them to the light or the dark set. Items that take a colour when they are made
-keep it, so the window rebuilds its canvas after a switch.
+:func:`use` rebinds them to the light or the dark set. Items that took a colour when they were made
+are given the new one through :func:`colour_map` (see ``designer.ui.appearance``).
 """
 
 from __future__ import annotations
@@ -176,11 +176,11 @@ def use(name: str) -> None:
     """Draw with scheme ``name`` (``light`` or ``dark``) from now on."""
     scheme = SCHEMES[name]
     colours = {key.upper(): QColor(value) for key, value in asdict(scheme).items()}
-    globals().update({key: colours[key] for key in _CANVAS_NAMES})
+    globals().update({key: colours[key] for key in CANVAS_COLOUR_NAMES})
     globals().update(STYLE_SHEET=_STYLE_SHEET.substitute(asdict(scheme)), _current=name)
 
 
-_CANVAS_NAMES = (
+CANVAS_COLOUR_NAMES = (
     "CANVAS_BACKGROUND",
     "GRID_DOT",
     "BLOCK_FILL",
@@ -276,7 +276,7 @@ def colour_map(previous: str, now: str) -> dict[int, QColor]:
     Items that took a colour when they were made (texts, edge tags) are given theirs again through it.
     """
     old, new = asdict(SCHEMES[previous]), asdict(SCHEMES[now])
-    return {QColor(old[name.lower()]).rgba(): QColor(new[name.lower()]) for name in _CANVAS_NAMES}
+    return {QColor(old[name.lower()]).rgba(): QColor(new[name.lower()]) for name in CANVAS_COLOUR_NAMES}
 
 
 use(LIGHT)

@@ -44,7 +44,7 @@ def test_text_reads_well_on_every_surface(name):
 def test_every_canvas_colour_maps_to_one_colour_of_the_other_scheme():
     for previous, now in ((theme.LIGHT, theme.DARK), (theme.DARK, theme.LIGHT)):
         old, new = asdict(theme.SCHEMES[previous]), asdict(theme.SCHEMES[now])
-        pairs = {(QColor(old[k.lower()]).rgba(), QColor(new[k.lower()]).rgba()) for k in theme._CANVAS_NAMES}
+        pairs = {(QColor(old[k.lower()]).rgba(), QColor(new[k.lower()]).rgba()) for k in theme.CANVAS_COLOUR_NAMES}
         assert len(pairs) == len({a for a, _ in pairs}), "two roles share a colour in one scheme but not the other"
 
 
