@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from designer.core.params import (
@@ -13,6 +12,7 @@ from designer.core.params import (
     IntParam,
     Param,
     ParamError,
+    TextParam,
 )
 
 BUILT_IN = ("digits", "iris", "wine", "breast-cancer")
@@ -33,21 +33,6 @@ SOURCE_HELP = {
     "image-folder": "A folder with one sub-folder of images per class (PNG, JPEG, BMP, GIF, TIFF, WebP).",
     "idx": "MNIST-format files (*-images-idx3-ubyte and *-labels-idx1-ubyte, optionally .gz) in a folder.",
 }
-
-
-@dataclass(frozen=True)
-class TextParam(Param):
-    """A line of text, such as a file path or a column name; empty means what ``empty_means`` says."""
-
-    empty_means: str = ""
-
-    def _check(self, value: Any) -> Any:
-        if not isinstance(value, str):
-            raise ParamError(f"{self.name} must be text, not {value!r}")
-        return value.strip()
-
-    def describe(self) -> str:
-        return f"text; empty means {self.empty_means}" if self.empty_means else "text"
 
 
 SETTINGS: tuple[Param, ...] = (

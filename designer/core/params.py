@@ -132,6 +132,21 @@ class ChoiceParam(Param):
 
 
 @dataclass(frozen=True)
+class TextParam(Param):
+    """A line of text, such as a file path or a column name; empty means what ``empty_means`` says."""
+
+    empty_means: str = ""
+
+    def _check(self, value: Any) -> Any:
+        if not isinstance(value, str):
+            raise ParamError(f"{self.name} must be text, not {value!r}")
+        return value.strip()
+
+    def describe(self) -> str:
+        return f"text; empty means {self.empty_means}" if self.empty_means else "text"
+
+
+@dataclass(frozen=True)
 class PaddingParam(Param):
     """Convolution padding: a whole number of elements, or ``"same"`` / ``"valid"``."""
 
