@@ -30,15 +30,20 @@ def kind_matches(kind: str, category: str, text: str) -> bool:
 
 
 def colour_dot(colour: QColor, size: int = 12) -> QIcon:
-    """A small filled circle, to mark a category (drawn at 4× so that it stays sharp on high-DPI screens)."""
-    pixmap = QPixmap(size * 4, size * 4)
+    """A small filled circle, to mark a category.
+
+    Drawn at 4× in a slot 4 pixels wider than ``size`` (the usual 16-pixel icon slot), so that it keeps its
+    size there and stays sharp on high-DPI screens.
+    """
+    slot = size + 4
+    pixmap = QPixmap(slot * 4, slot * 4)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.scale(4, 4)
     painter.setPen(colour.darker(115))
     painter.setBrush(colour)
-    painter.drawEllipse(1, 1, size - 2, size - 2)
+    painter.drawEllipse(3, 3, size - 2, size - 2)
     painter.end()
     return QIcon(pixmap)
 
