@@ -22,7 +22,8 @@ from designer.ui.training.series import Series
 from designer.ui.training.status_text import run_time
 
 RUN_COLOURS = ("#2563eb", "#ea580c", "#16a34a", "#9333ea", "#db2777", "#0891b2", "#ca8a04", "#475569")
-PLOT_INTERVAL_S = 0.1
+PLOT_INTERVAL_S = {"loss": 0.1, "metric": 0.1, "lr": 0.5}
+"""The shortest time between two redraws of a plot: the learning rate moves slowly and need not follow every step."""
 _STEP_ALPHA = 90
 _METRIC_TITLES = {"accuracy": "Accuracy", "mae": "Mean absolute error"}
 
@@ -100,13 +101,13 @@ class TrainingCharts(QWidget):
         """Hand new data to the curves of the next plot that has some (of every plot when asked).
 
         One plot a call keeps each repaint short, so the event loop never waits on all three at once, and
-        each plot is redrawn at most every :data:`PLOT_INTERVAL_S`: smooth to the eye, light on the CPU.
+        each plot is redrawn at most as often as :data:`PLOT_INTERVAL_S` says: smooth enough, light on the CPU.
         """
         self._title_metric()
         keys, now = list(self.plots), time.monotonic()
         for turn in range(1, len(keys) + 1):
             key = keys[(self._last_plot + turn) % len(keys)]
-            if not every_plot and now - self._drawn_at.get(key, 0.0) < PLOT_INTERVAL_S:
+            if not every_plot and now - self._drawn_at.get(key, 0.0) < PLOT_INTERVAL_S[key]:
                 continue
             if self._update(key):
                 self._drawn_at[key] = now

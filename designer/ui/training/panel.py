@@ -91,7 +91,7 @@ class TrainingPanel(QWidget):
         self.progress.setValue(0)
         self.speed = QLabel("")
         # A fixed width keeps the row's layout (and the charts below) still while the numbers change.
-        self.speed.setMinimumWidth(self.speed.fontMetrics().horizontalAdvance("000,000 samples/s · lr 0.000e-00"))
+        self.speed.setFixedWidth(self.speed.fontMetrics().horizontalAdvance("000,000 samples/s · lr 0.000e-00"))
         self.note = QLabel("The design changed since this run started; the run trains the design as it was.")
         self.note.setStyleSheet("color: #92400e; background: #fffbeb; border-radius: 3px; padding: 2px 6px;")
         self.note.hide()
