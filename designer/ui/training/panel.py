@@ -261,9 +261,9 @@ class TrainingPanel(QWidget):
         if self.live is None:
             return
         kinds = self.live.pump()
+        self.charts.refresh()  # also when nothing arrived: a plot may still owe a redraw it was held back from
         if not kinds:
             return
-        self.charts.refresh()
         record = self.live.record
         if record is self.current:
             self._show_progress(record)
