@@ -105,3 +105,23 @@ def test_export_diagram_from_the_menu(window, dialogs, tmp_path, monkeypatch):
         assert image.size() == render.render_image(scene, 3.0).size()
     assert image.pixelColor(0, 0).alpha() == 0
     assert "Exported the diagram" in window.statusBar().currentMessage()
+
+
+def test_blocks_show_their_category_icon_unless_the_name_needs_the_room(lenet):
+    design = lenet.design
+    design.rename_block(design.find("relu1"), "a_rather_long_block_name")
+
+    def icon_colours(block_name: str) -> set[str]:
+        with render.design_scene(lenet) as scene:
+            item = scene.blocks[design.find(block_name)]
+            icon = item.icon_rect().translated(item.pos()).translated(-render.diagram_rect(scene).topLeft())
+            image = render.render_image(scene, 1.0)
+        return {
+            image.pixelColor(round(icon.left()) + dx, round(icon.top()) + dy).name()
+            for dx in range(13)
+            for dy in range(13)
+        }
+
+    assert theme.category_colour("Convolution").name() in icon_colours("conv1")
+    assert theme.category_colour("Activation").name() not in icon_colours("a_rather_long_block_name")
+    assert theme.category_colour("Activation").name() in icon_colours("relu2")

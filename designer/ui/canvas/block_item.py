@@ -173,7 +173,8 @@ class BlockItem(QGraphicsItem):
         band = QPainterPath()
         band.addRect(QRectF(body.left(), body.top(), 6, body.height()))
         painter.fillPath(outline.intersected(band), QBrush(self.colour))
-        icons.paint_category_icon(painter, self.block.spec.category, self.icon_rect())  # vector: sharp when exported
+        if self._name.pos().x() + self._name.boundingRect().width() + 4 <= self.icon_rect().left():
+            icons.paint_category_icon(painter, self.block.spec.category, self.icon_rect())  # vector, for export too
         if self.overlay is not None:
             painter.fillPath(outline, QBrush(self.overlay))
         painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -186,7 +187,7 @@ class BlockItem(QGraphicsItem):
         painter.drawRoundedRect(body, radius, radius)
 
     def icon_rect(self) -> QRectF:
-        """Where the category icon sits: the top right corner."""
+        """Where the category icon sits, unless a long name needs the room: the top right corner."""
         body = self.body()
         return QRectF(body.right() - 20, body.top() + 7, 13, 13)
 
@@ -233,9 +234,8 @@ class BlockItem(QGraphicsItem):
 
     def _layout_text(self) -> None:
         room = int(theme.BLOCK_WIDTH - _TEXT_LEFT - 10)
-        beside_icon = int(self.icon_rect().left() - (-theme.BLOCK_WIDTH / 2 + _TEXT_LEFT) - 4)
-        for item, text, width in ((self._name, self.block.name, beside_icon), (self._kind, self.block.kind, room)):
-            item.setText(QFontMetrics(item.font()).elidedText(text, Qt.TextElideMode.ElideRight, width))
+        for item, text in ((self._name, self.block.name), (self._kind, self.block.kind)):
+            item.setText(QFontMetrics(item.font()).elidedText(text, Qt.TextElideMode.ElideRight, room))
         name_h, kind_h = self._name.boundingRect().height(), self._kind.boundingRect().height()
         top = -(name_h + kind_h) / 2
         left = -theme.BLOCK_WIDTH / 2 + _TEXT_LEFT
