@@ -120,7 +120,8 @@ def inferred_shapes(model: onnx.ModelProto) -> tuple[dict[str, Shape], dict[str,
 def _dim(dim: onnx.TensorShapeProto.Dimension) -> int | str | None:
     if dim.HasField("dim_value"):
         return dim.dim_value
-    return dim.dim_param or None
+    # Shape inference names sizes it cannot work out unk__0, unk__1, …: those are unknown, not names.
+    return dim.dim_param if dim.dim_param and not dim.dim_param.startswith("unk__") else None
 
 
 def _type_name(data_type: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -13,6 +14,10 @@ from designer.importers.result import ModelImportError
 
 _ZERO_PASSING = {"Expand", "Slice", "Reshape", "Unsqueeze", "Squeeze", "Tile", "Identity", "Cast"}
 """Operators whose result is all zeros when their first input is."""
+MAX_MEASURED = 1024
+"""Largest result that running the model can show to be a constant (sizes and scales computed from them)."""
+MAX_FOLDED = 1_000_000
+"""Largest result computed at import from constants (size arithmetic, small tables)."""
 
 
 class OnnxGraph:
@@ -59,6 +64,80 @@ class OnnxGraph:
             self._constants[name] = value
         return value
 
+    def fold(self, index: int) -> bool:
+        """Compute a node whose inputs are all constants, if its results are small; they become constants."""
+        node = self.nodes[index]
+        inputs = [self.constant(name) if name else None for name in node.input]
+        if any(value is None for name, value in zip(node.input, inputs, strict=True) if name):
+            return False
+        sizes = [self.shapes.get(name) for name in node.output if name]
+        if any(s is None or None in s or any(isinstance(d, str) for d in s) for s in sizes):
+            return False
+        if sum(math.prod(s) for s in sizes) > MAX_FOLDED:  # type: ignore[arg-type]
+            return False
+        from onnx.reference import ReferenceEvaluator
+
+        graph = helper.make_graph(
+            [node],
+            "fold",
+            [helper.make_tensor_value_info(f"x{i}", self.elem_type(n) or 0, None) for i, n in enumerate(node.input)],
+            [helper.make_empty_tensor_value_info(n) for n in node.output if n],
+        )
+        renamed = helper.make_node(
+            node.op_type,
+            [f"x{i}" if n else "" for i, n in enumerate(node.input)],
+            list(node.output),
+            domain=node.domain,
+        )
+        renamed.attribute.extend(node.attribute)
+        graph.node[0].CopyFrom(renamed)
+        model = helper.make_model(graph, opset_imports=list(self.model.opset_import))
+        try:
+            feeds = {f"x{i}": v for i, v in enumerate(inputs) if v is not None}
+            results = ReferenceEvaluator(model).run(None, feeds)
+        except Exception:  # an operator the reference evaluator lacks: the node is kept instead
+            return False
+        for name, value in zip([n for n in node.output if n], results, strict=True):
+            self._constants[name] = np.asarray(value)
+        return True
+
+    def probe(self, names: list[str], sample_sizes: dict[str, int]) -> dict[str, Shape]:
+        """Shapes of ``names`` found by running the model in ONNX Runtime at batches of 2 and 3.
+
+        For results whose size comes from arithmetic on sizes, which shape inference leaves open. A size that
+        follows the batch is written ``N`` (or ``k·N``); ``sample_sizes`` fixes the other open input sizes.
+        """
+        import onnxruntime
+
+        model = onnx.ModelProto()
+        model.CopyFrom(self.model)
+        known = {o.name for o in model.graph.output}
+        model.graph.output.extend(helper.make_empty_tensor_value_info(n) for n in names if n not in known)
+        runs: list[dict[str, np.ndarray]] = []
+        try:
+            session = onnxruntime.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+            outputs = [o.name for o in session.get_outputs()]
+            for batch in (2, 3):
+                feeds = {i.name: self._example(i, batch, sample_sizes) for i in self.inputs}
+                runs.append(dict(zip(outputs, session.run(None, feeds), strict=True)))
+        except Exception as exc:  # onnxruntime raises its own types; the caller reports the open shapes
+            self.notes.append(f"running the model to learn its sizes failed: {str(exc).splitlines()[0]}")
+            return {}
+        for name in names:
+            first, second = runs[0].get(name), runs[1].get(name)
+            same = first is not None and second is not None and first.shape == second.shape
+            if same and first.size <= MAX_MEASURED and np.array_equal(first, second) and name not in self.outputs:
+                self._constants[name] = first  # size arithmetic: the same whatever the batch and the data
+        return {name: _batch_shape(runs[0][name].shape, runs[1][name].shape) for name in names if name in runs[0]}
+
+    def _example(self, graph_input: onnx.ValueInfoProto, batch: int, sizes: dict[str, int]) -> np.ndarray:
+        shape = self.shapes[graph_input.name]
+        dims = [batch if i == 0 else d if isinstance(d, int) else sizes[d] for i, d in enumerate(shape)]
+        element = self.elem_type(graph_input.name)
+        if element in (TensorProto.INT64, TensorProto.INT32):
+            return np.zeros(dims, helper.tensor_dtype_to_np_dtype(element))
+        return np.random.default_rng(batch).standard_normal(dims).astype(helper.tensor_dtype_to_np_dtype(element))
+
     def is_zeros(self, name: str) -> bool:
         """Whether ``name`` is absent or certainly all zeros (a zero initial state, built however the exporter did)."""
         if not name:
@@ -73,6 +152,11 @@ class OnnxGraph:
             fill = next((a.t for a in node.attribute if a.name == "value"), None)
             return fill is None or not np.any(to_array(fill))
         return node.op_type in _ZERO_PASSING and self.is_zeros(node.input[0])
+
+    def open_shapes(self) -> bool:
+        """Whether ONNX shape inference left the shape of some node's result open."""
+        results = (name for node in self.nodes if node.op_type != "Constant" for name in node.output if name)
+        return any(self.shapes.get(name) is None or None in self.shapes[name] for name in results)
 
     def needed(self, data_inputs: Callable[[onnx.NodeProto], list[str]]) -> list[int]:
         """Indices of the nodes the outputs depend on through data (not through size arithmetic), in graph order."""
@@ -112,3 +196,16 @@ def _constant_node_value(node: onnx.NodeProto) -> np.ndarray | None:
 
 
 ELEMENT_TYPES = {TensorProto.FLOAT: "float32", TensorProto.INT64: "int64", TensorProto.BOOL: "bool"}
+
+
+def _batch_shape(first: tuple[int, ...], second: tuple[int, ...]) -> Shape:
+    """Sizes from runs at batches 2 and 3: the same in both, or k times the batch (``N``, ``2·N``)."""
+    dims: list[int | str | None] = []
+    for a, b in zip(first, second, strict=True):
+        if a == b:
+            dims.append(int(a))
+        elif a % 2 == 0 and a // 2 * 3 == b:
+            dims.append("N" if a == 2 else f"{a // 2}·N")
+        else:
+            dims.append(None)
+    return tuple(dims) if len(first) == len(second) else tuple(None for _ in first)

@@ -47,13 +47,18 @@ class OnnxImporter:
         self.batch_size: int | None = None
         self.recurrent_use: dict[str, str] = {}
         """How each recurrent block's result is used: "sequence" or "last step"."""
+        self.needed: list[int] = []
+        self.probed: dict[str, Shape] | None = None
         self.produced: dict[str, str] = {}
         """The ONNX tensor each block's output stands for, to check shapes against."""
 
     def run(self, name: str) -> ImportResult:
         for graph_input in self.graph.inputs:
             self._add_input(graph_input)
-        for index in self.graph.needed(lambda node: data_inputs(self, node)):
+        if self.graph.open_shapes():
+            self._probed()
+        self.needed = self.graph.needed(lambda node: data_inputs(self, node))
+        for index in self.needed:
             if index not in self.skipped:
                 self._map_node(index)
         for output in self.graph.outputs:
@@ -85,8 +90,19 @@ class OnnxImporter:
     def designer_shape(self, name: str) -> list[int | str] | None:
         shape = self.graph.shape(name)
         if shape is None or any(d is None for d in shape):
+            shape = self._probed().get(name)
+        if shape is None or any(d is None for d in shape):
             return None
         return [self.symbol(d, i) for i, d in enumerate(shape)]
+
+    def _probed(self) -> dict[str, Shape]:
+        """Shapes ONNX inference left open, learnt once by running the model (see :meth:`OnnxGraph.probe`)."""
+        if self.probed is None:
+            names = [o for node in self.graph.nodes for o in node.output if o]
+            sizes = {symbol: DECLARED_LENGTH for symbol, meaning in self.symbols.items() if meaning == SEQUENCE}
+            self.probed = self.graph.probe(names, sizes)
+            self.report.notes.append("sizes that ONNX inference left open were measured by running the model")
+        return self.probed
 
     # ---- inputs and outputs -----------------------------------------------------------------------------
     def _add_input(self, graph_input: onnx.ValueInfoProto) -> None:
@@ -164,6 +180,9 @@ class OnnxImporter:
     # ---- nodes ----------------------------------------------------------------------------------------------
     def _map_node(self, index: int) -> None:
         node = self.graph.nodes[index]
+        if node.op_type != "Constant" and self.graph.fold(index):
+            self.report.folded.append(self.graph.label(index))
+            return
         ctx = NodeContext(self, index)
         handler = HANDLERS.get(node.op_type) if node.domain in ("", "ai.onnx") else None
         try:
@@ -173,6 +192,11 @@ class OnnxImporter:
         if not mapped:
             self._keep(ctx)
 
+    def raw_shape(self, name: str) -> Shape | None:
+        """The ONNX shape of ``name``, measured when inference left it open."""
+        shape = self.graph.shape(name)
+        return self._probed().get(name) if shape is None or None in shape else shape
+
     def _keep(self, ctx: NodeContext) -> None:
         """Keep the node as an OnnxOp block, constants and attributes included."""
         node = ctx.node
@@ -181,7 +205,8 @@ class OnnxImporter:
         while names and not names[-1]:
             names.pop()
         for position, name in enumerate(names):
-            value = ctx.importer.value(name)
+            value = ctx.fixed.get(position, None)
+            value = ctx.importer.value(name) if value is None else value
             if value is None:
                 raise ModelImportError(f"{ctx.label} ({node.op_type}) leaves out an optional input before the last")
             if isinstance(value, np.ndarray):
@@ -199,6 +224,8 @@ class OnnxImporter:
         if any(ctx.importer.graph.used(name) for name in node.output[1:]):
             raise ModelImportError(f"{ctx.label} ({node.op_type}) has several results, which an OnnxOp cannot keep")
         shape = ctx.importer.designer_shape(node.output[0])
+        if shape == []:
+            raise ModelImportError(f"{ctx.label} ({node.op_type}) gives a single number, which no block can hold")
         element = ELEMENT_TYPES.get(ctx.importer.graph.elem_type(node.output[0]) or 0)
         if shape is None or element is None:
             raise ModelImportError(
@@ -215,7 +242,7 @@ class OnnxImporter:
             "output_shape": shape,
             "output_dtype": element,
         }
-        ctx.add("OnnxOp", params, tensors, weights, name=ctx.label)
+        ctx.add("OnnxOp", params, tensors, weights)
 
 
 class NodeContext:
@@ -226,6 +253,8 @@ class NodeContext:
         self.node = importer.graph.nodes[index]
         self.label = importer.graph.label(index)
         self.attributes = {a.name: a for a in self.node.attribute}
+        self.fixed: dict[int, np.ndarray] = {}
+        """Inputs a handler has worked out as constants, for when the node is kept as an OnnxOp."""
 
     def attr(self, name: str, default: Any = None) -> Any:
         attribute = self.attributes.get(name)
@@ -288,9 +317,11 @@ def node_block_name(node: onnx.NodeProto) -> str:
     parts = [p for p in node.name.split("/") if p]
     path = parts[:-1]
     kept = [p for i, p in enumerate(path) if not (i + 1 < len(path) and path[i + 1].startswith(p + "."))]
-    if kept:
-        return "_".join(kept)
-    return node.op_type.lower()
+    if not kept:
+        return node.op_type.lower()
+    if kept[-1].split(".")[-1].isdigit() and parts:  # a container such as layer1.0: say what the op is
+        kept.append(parts[-1].lower())
+    return "_".join(kept)
 
 
 def _attributes(ctx: NodeContext) -> dict[str, Any]:

@@ -112,7 +112,7 @@ def matmul(ctx: NodeContext) -> bool:
 def _merge(kind: str) -> Handler:
     def handler(ctx: NodeContext) -> bool:
         ports = [ctx.port(i) for i in range(len(ctx.node.input))]
-        shapes = {ctx.in_shape(i) for i in range(len(ctx.node.input))}
+        shapes = {ctx.importer.raw_shape(name) for name in ctx.node.input}
         if None in ports or len(shapes) != 1 or None in shapes or not 1 <= len(ports) <= 16:
             return False
         if len(ports) == 1:
@@ -274,12 +274,26 @@ def reshape_target(importer: OnnxImporter, node: onnx.NodeProto) -> list[int] | 
     return rest if all(isinstance(d, int) and d > 0 for d in rest) else None
 
 
+def reshape_constant(importer: OnnxImporter, node: onnx.NodeProto) -> np.ndarray | None:
+    """A constant shape input giving a Reshape's result, using 0 (keep) and -1 (the rest) for sizes that vary."""
+    if importer.graph.constant(node.input[1]) is not None:
+        return importer.graph.constant(node.input[1])
+    before, after = importer.raw_shape(node.input[0]), importer.raw_shape(node.output[0])
+    if before is None or after is None or None in after:
+        return None
+    target = [d if isinstance(d, int) else 0 if i < len(before) and before[i] == d else -1 for i, d in enumerate(after)]
+    return np.array(target, np.int64) if target.count(-1) <= 1 and 0 not in after else None
+
+
 def reshape(ctx: NodeContext) -> bool:
     source = ctx.value(0)
     if isinstance(source, View):
         return rnn.merge_directions(ctx, source, len(ctx.out_shape(0) or ()))
     target = reshape_target(ctx.importer, ctx.node)
     if not isinstance(source, tuple) or target is None:
+        constant = reshape_constant(ctx.importer, ctx.node)
+        if constant is not None:
+            ctx.fixed[1] = constant
         return False
     if target == list(ctx.in_shape(0) or ())[1:]:
         return identity(ctx)
@@ -361,7 +375,9 @@ HANDLERS: dict[str, Handler] = {
 def data_inputs(importer: OnnxImporter, node: onnx.NodeProto) -> list[str]:
     """The inputs a node needs imported: a Reshape that keeps the batch needs no size arithmetic, and a
     recurrent node with a zero initial state needs only its sequence and weights."""
-    if node.op_type == "Reshape" and reshape_target(importer, node) is not None:
+    if node.op_type == "Reshape" and (
+        reshape_target(importer, node) is not None or reshape_constant(importer, node) is not None
+    ):
         return [node.input[0]]
     if node.op_type in ("LSTM", "GRU", "RNN") and all(importer.graph.is_zeros(n) for n in node.input[5:8]):
         return list(node.input[:4])

@@ -14,7 +14,7 @@ from designer.core.shapes import BATCH, Dim, TensorType
 
 _OP_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
 _DOMAIN = re.compile(r"[A-Za-z0-9_.]{0,64}")
-_SYMBOL = re.compile(r"[A-Za-z_][A-Za-z0-9_+\-·()⌊⌋⌈⌉/]{0,63}")
+_SYMBOL = re.compile(r"[A-Za-z0-9_(⌊⌈][A-Za-z0-9_+\-·()⌊⌋⌈⌉/]{0,63}")
 MAX_TEXT = 100_000
 """Longest attribute text accepted: attributes are small settings, weights travel in the weights file."""
 DTYPES = ("float32", "int64", "bool")
@@ -96,7 +96,7 @@ def _check_constants(ctx: ShapeContext) -> None:
         ok = isinstance(entry, dict) and isinstance(entry.get("position"), int) and 0 <= entry["position"] < total
         shape = entry.get("shape") if isinstance(entry, dict) else None
         ok = ok and entry.get("dtype") in DTYPES and isinstance(shape, list)
-        ok = ok and all(isinstance(d, int) and 0 <= d <= 1_000_000_000 for d in shape or [None])
+        ok = ok and all(isinstance(d, int) and 0 <= d <= 1_000_000_000 for d in shape)
         if not ok or entry["position"] in positions or math.prod(shape) > 100_000_000:
             ctx.fail(
                 'each constant must be {"position": p, "dtype": float32|int64|bool, "shape": [...]} '
