@@ -6,7 +6,6 @@ Events are applied to the run's record as they arrive; the widgets follow the re
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.core.design import DesignGraph
 from designer.core.inference import Problem
 from designer.core.training_settings import validate_training_settings
 from designer.ui.canvas.scene import DesignScene
@@ -31,6 +29,7 @@ from designer.ui.training.canvas_tint import clear_tints, tint_blocks
 from designer.ui.training.charts import TrainingCharts
 from designer.ui.training.confusion import ConfusionTable
 from designer.ui.training.engine_process import ENGINE_COMMAND
+from designer.ui.training.failure import failure_problems
 from designer.ui.training.gradient_scale import GradientScale
 from designer.ui.training.gradients import ColourBar, GradientTable
 from designer.ui.training.live_run import LiveRun
@@ -237,7 +236,7 @@ class TrainingPanel(QWidget):
         self._timer.stop()
         record = live.record
         if record.state == "failed":
-            self.run_problems = _problems_from(record.message, live.snapshot.design)
+            self.run_problems = failure_problems(record.message, live.snapshot.design)
             self.problems_changed.emit()
         self.clear_tint()
         self._tinted_scene = None
@@ -357,15 +356,3 @@ class TrainingPanel(QWidget):
     def _on_design_changed(self) -> None:
         if self.live is not None and self.document is not None:
             self.note.setVisible(not same_training(self.document.project, self.live.snapshot))
-
-
-def _problems_from(message: str, design: DesignGraph) -> list[Problem]:
-    """The failure as problems: one per block it names (by the name it had when the run started), else one."""
-    text, _, fix = message.partition(" — fix: ")
-    named = [b for b in design.blocks() if re.search(rf"(?<![\w.]){re.escape(b.name)}(?![\w])", text)]
-    if len(named) == 1 and text.startswith(f"{named[0].name}: "):
-        text = text[len(named[0].name) + 2 :]  # the Block column says it already
-    text = f"training failed: {text}"
-    if not named:
-        return [Problem(text, fix=fix or None)]
-    return [Problem(text, block_id=b.id, block=b.name, fix=fix or None) for b in named]

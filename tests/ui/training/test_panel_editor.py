@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from designer.ui.training.failure import failure_problems
 from tests.ui.training.conftest import fake_command, wait_for_end
 
 
@@ -57,3 +58,18 @@ def test_the_run_menu_trains_and_stops_with_its_shortcuts(saved_window, qtbot):
     actions.stop.trigger()
     wait_for_end(qtbot, panel)
     assert panel.current.state == "stopped" and actions.train.isEnabled()
+
+
+def test_a_failure_is_put_on_the_block_at_fault_not_on_every_block_it_mentions(saved_window):
+    message = (
+        "the design has errors: conv1: expects N×C×H×W input but receives N×4 — fix: add a Reshape block "
+        "(after changed to fit the data: image: shape 1×8×8 → 4; fc2: out_features 10 → 3)"
+    )
+    problems = failure_problems(message, saved_window.document.design)
+    assert [(p.block, p.message) for p in problems] == [
+        ("conv1", "training failed: expects N×C×H×W input but receives N×4")
+    ]
+    assert problems[0].fix.startswith("add a Reshape block")
+    mentioned = failure_problems("out of memory in fc1 and fc2", saved_window.document.design)
+    assert [p.block for p in mentioned] == ["fc1", "fc2"]
+    assert [p.block for p in failure_problems("the data file is broken", saved_window.document.design)] == [None]
