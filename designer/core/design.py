@@ -10,6 +10,7 @@ import copy
 import keyword
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,6 +105,7 @@ class DesignEvents:
         self.block_moved = Signal()  # (block_id, position)
         self.connected = Signal()  # (connection)
         self.disconnected = Signal()  # (connection)
+        self.batch_ended = Signal()  # () after the last edit of an outermost batch
 
 
 class DesignGraph:
@@ -112,6 +114,7 @@ class DesignGraph:
     def __init__(self) -> None:
         self._graph = nx.MultiDiGraph()
         self._next_id = 1
+        self._batch_depth = 0
         self.events = DesignEvents()
 
     # ---- reading -------------------------------------------------------------------------
@@ -163,7 +166,26 @@ class DesignGraph:
             return NotImplemented
         return list(self.blocks()) == list(other.blocks()) and set(self.connections()) == set(other.connections())
 
+    @property
+    def in_batch(self) -> bool:
+        """Whether edits are being grouped (see :meth:`batch`)."""
+        return self._batch_depth > 0
+
     # ---- editing -------------------------------------------------------------------------
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group several edits: each still sends its event, and ``events.batch_ended`` follows the last.
+
+        Listeners that redo costly work after a change (shape inference) can wait for the end instead.
+        """
+        self._batch_depth += 1
+        try:
+            yield
+        finally:
+            self._batch_depth -= 1
+            if not self._batch_depth:
+                self.events.batch_ended.emit()
+
     def add_block(
         self,
         kind: str,
@@ -217,6 +239,12 @@ class DesignGraph:
 
     def set_param(self, block_id: str, name: str, value: Any) -> None:
         """Set one parameter; ``None`` makes an inferred parameter automatic again."""
+        value = self.check_param(block_id, name, value)
+        self._node(block_id)["params"][name] = value
+        self.events.param_changed.emit(block_id, name, value)
+
+    def check_param(self, block_id: str, name: str, value: Any) -> Any:
+        """The value :meth:`set_param` would store, changing nothing; a refusal raises :class:`DesignError`."""
         data = self._node(block_id)
         spec = get_block(data["kind"])
         try:
@@ -228,8 +256,7 @@ class DesignGraph:
             lost = sorted(port for port in self.incoming(block_id) if port not in kept)
             if lost:
                 raise DesignError(f"{data['name']}: disconnect {', '.join(lost)} before reducing {name} to {value}")
-        data["params"][name] = value
-        self.events.param_changed.emit(block_id, name, value)
+        return value
 
     def move_block(self, block_id: str, position: tuple[float, float]) -> None:
         self._node(block_id)["position"] = _point(position)

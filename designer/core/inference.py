@@ -7,12 +7,13 @@ is reported once, where it is.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import networkx as nx
 
-from designer.core.blocks import BlockError
+from designer.core.blocks import BlockError, get_block
 from designer.core.design import Connection, DesignGraph, id_order
 from designer.core.shapes import TensorType
 
@@ -71,44 +72,73 @@ class DesignReport:
 def infer(design: DesignGraph) -> DesignReport:
     """Infer every shape in ``design`` and collect its problems."""
     report = DesignReport()
-    cyclic = _report_cycles(design, report)
-    acyclic = design.graph.subgraph(n for n in design.graph if n not in cyclic)
-    report.order = list(nx.lexicographical_topological_sort(acyclic, key=id_order))
+    graph = design.graph
+    report.order = dependency_order(graph)
+    if len(report.order) < len(graph):
+        cyclic = _report_cycles(design, report)
+        report.order = dependency_order(graph, cyclic)
     for block_id in report.order:
-        _infer_block(design, block_id, report)
+        _infer_block(graph, block_id, report)
     _report_structure(design, report)
     return report
 
 
-def _infer_block(design: DesignGraph, block_id: str, report: DesignReport) -> None:
-    block = design.block(block_id)
-    spec = block.spec
-    incoming = design.incoming(block_id)
+def dependency_order(graph: nx.MultiDiGraph, left_out: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """Blocks after the blocks feeding them, the earliest added first among those ready (Kahn's algorithm).
+
+    Blocks on a cycle never become ready; ``left_out`` blocks are treated as absent.
+    """
+    pred, succ = graph.pred, graph.succ
+    waiting = {b: sum(p not in left_out for p in pred[b]) for b in graph if b not in left_out}
+    ready = [(id_order(b), b) for b, count in waiting.items() if not count]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        _, block_id = heapq.heappop(ready)
+        order.append(block_id)
+        for target in succ[block_id]:
+            if target in waiting:
+                waiting[target] -= 1
+                if not waiting[target]:
+                    heapq.heappush(ready, (id_order(target), target))
+    return order
+
+
+def _infer_block(graph: nx.MultiDiGraph, block_id: str, report: DesignReport) -> None:
+    # Reads the graph's own records rather than Block copies: this runs for every block after every edit.
+    data = graph.nodes[block_id]
+    spec = get_block(data["kind"])
+    incoming = {
+        port: (source, edge["source_port"])
+        for source, edges in graph.pred[block_id].items()
+        for port, edge in edges.items()
+    }
     inputs: list[TensorType] = []
-    for port in spec.input_ports(block.params):
+    for port in spec.input_ports(data["params"]):
         if port not in incoming:
             report.problems.append(
                 Problem(
                     f"input {port} is not connected",
                     block_id,
-                    block.name,
+                    data["name"],
                     "connect another block's output to it, or delete this block",
                 )
             )
             return
-        upstream = report.edge_type(design, incoming[port])
+        source, source_port = incoming[port]
+        upstream = report.outputs.get(source)
         if upstream is None:
             return
-        inputs.append(upstream)
+        inputs.append(upstream[get_block(graph.nodes[source]["kind"]).outputs.index(source_port)])
     try:
-        result = spec.infer_shapes(block.params, inputs)
+        result = spec.infer_shapes(dict(data["params"]), inputs)
     except BlockError as exc:
-        report.problems.append(Problem(exc.message, block_id, block.name, exc.fix))
+        report.problems.append(Problem(exc.message, block_id, data["name"], exc.fix))
         return
     report.inputs[block_id] = inputs
     report.outputs[block_id] = result.outputs
     report.params[block_id] = result.params
-    report.problems.extend(Problem(w.message, block_id, block.name, w.fix, "warning") for w in result.warnings)
+    report.problems.extend(Problem(w.message, block_id, data["name"], w.fix, "warning") for w in result.warnings)
 
 
 def _report_cycles(design: DesignGraph, report: DesignReport) -> set[str]:
@@ -132,7 +162,8 @@ def _report_cycles(design: DesignGraph, report: DesignReport) -> set[str]:
 
 
 def _report_structure(design: DesignGraph, report: DesignReport) -> None:
-    kinds = [b.kind for b in design.blocks()]
+    graph = design.graph
+    kinds = {data["kind"] for _, data in graph.nodes(data=True)}
     if "Input" not in kinds:
         report.problems.append(Problem("the design has no Input block", fix="add an Input block and connect it"))
     if "Output" not in kinds:
@@ -142,13 +173,14 @@ def _report_structure(design: DesignGraph, report: DesignReport) -> None:
                 fix="add an Output block after the last layer",
             )
         )
-    for block in design.blocks():
-        if block.spec.outputs and not design.outgoing(block.id):
+    for block_id in sorted(graph.nodes, key=id_order):
+        data = graph.nodes[block_id]
+        if get_block(data["kind"]).outputs and not graph.out_degree(block_id):
             report.problems.append(
                 Problem(
                     "output is not used",
-                    block.id,
-                    block.name,
+                    block_id,
+                    data["name"],
                     "connect it onward, or delete the block",
                     "warning",
                 )

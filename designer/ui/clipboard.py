@@ -41,6 +41,8 @@ def clipboard_fragment() -> DesignGraph:
     text = data.text() if data is not None else ""
     if not text.strip():
         raise FragmentError("the clipboard is empty")
+    if not text.lstrip().startswith("{"):
+        raise FragmentError("the clipboard holds text, not copied Designer blocks")
     return fragment.loads(text)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
@@ -89,12 +90,14 @@ class MoveBlocks(QUndoCommand):
         self._old = {block_id: design.block(block_id).position for block_id in positions}
 
     def redo(self) -> None:
-        for block_id, position in self._new.items():
-            self._design.move_block(block_id, position)
+        with self._design.batch():
+            for block_id, position in self._new.items():
+                self._design.move_block(block_id, position)
 
     def undo(self) -> None:
-        for block_id, position in self._old.items():
-            self._design.move_block(block_id, position)
+        with self._design.batch():
+            for block_id, position in self._old.items():
+                self._design.move_block(block_id, position)
 
 
 class SetParam(QUndoCommand):
@@ -118,12 +121,14 @@ class SetParam(QUndoCommand):
         return True
 
     def redo(self) -> None:
-        for block_id in self.block_ids:
-            self._design.set_param(block_id, self.name, self.value)
+        with self._design.batch():
+            for block_id in self.block_ids:
+                self._design.set_param(block_id, self.name, self.value)
 
     def undo(self) -> None:
-        for block_id, value in self._old.items():
-            self._design.set_param(block_id, self.name, value)
+        with self._design.batch():
+            for block_id, value in self._old.items():
+                self._design.set_param(block_id, self.name, value)
 
 
 class PlaceBlocks(QUndoCommand):
@@ -134,14 +139,16 @@ class PlaceBlocks(QUndoCommand):
         self._design, self._plan = design, plan
 
     def redo(self) -> None:
-        for b in self._plan.blocks:
-            self._design.add_block(b.kind, b.name, b.params, b.position, block_id=b.id)
-        for connection in self._plan.connections:
-            self._design.connect(connection)
+        with self._design.batch():
+            for b in self._plan.blocks:
+                self._design.add_block(b.kind, b.name, b.params, b.position, block_id=b.id)
+            for connection in self._plan.connections:
+                self._design.connect(connection)
 
     def undo(self) -> None:
-        for b in reversed(self._plan.blocks):
-            self._design.remove_block(b.id)
+        with self._design.batch():
+            for b in reversed(self._plan.blocks):
+                self._design.remove_block(b.id)
 
 
 class Rename(QUndoCommand):
@@ -160,20 +167,29 @@ class Rename(QUndoCommand):
 class Batch(QUndoCommand):
     """Several commands as one undo step, undone in reverse order.
 
+    Pass the ``design`` they edit so that shape inference runs once for all of them, not after each.
+
     The parts are held here rather than as Qt child commands, whose Python side could be collected.
     """
 
-    def __init__(self, text: str, parts: list[QUndoCommand]) -> None:
+    def __init__(self, text: str, parts: list[QUndoCommand], design: DesignGraph | None = None) -> None:
         super().__init__(text)
         self._parts = parts
+        self._design = design
 
     def redo(self) -> None:
-        for part in self._parts:
-            part.redo()
+        with self._grouped():
+            for part in self._parts:
+                part.redo()
 
     def undo(self) -> None:
-        for part in reversed(self._parts):
-            part.undo()
+        with self._grouped():
+            for part in reversed(self._parts):
+                part.undo()
+
+    def _grouped(self) -> AbstractContextManager[None]:
+        """With the design given, its listeners catch up once at the end (see :meth:`DesignGraph.batch`)."""
+        return nullcontext() if self._design is None else self._design.batch()
 
 
 def _ends(design: DesignGraph, connection: Connection) -> str:

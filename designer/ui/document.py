@@ -18,10 +18,11 @@ _EVENT_NAMES = (
     "block_removed",
     "block_renamed",
     "param_changed",
-    "block_moved",
     "connected",
     "disconnected",
+    "batch_ended",
 )
+"""The changes that can alter shapes and problems (a move cannot)."""
 
 
 class Document(QObject):
@@ -75,6 +76,8 @@ class Document(QObject):
             getattr(self.design.events, name).disconnect(self._on_design_changed)
 
     def _on_design_changed(self, *_: object) -> None:
+        if self.design.in_batch:
+            return  # once, at the batch's end
         self.report = infer(self.design)
         self.summary = summarize(self.design, self.report)
         self.report_changed.emit()

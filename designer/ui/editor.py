@@ -66,7 +66,7 @@ class Editor:
             text = f"Delete {self.design.block(block_ids[0]).name}" if block_ids else "Delete connection"
         parts: list[QUndoCommand] = [Disconnect(self.design, c) for c in loose]
         parts += [RemoveBlock(self.design, b) for b in block_ids]
-        self._push(parts[0] if count == 1 else Batch(text, parts))
+        self._push(parts[0] if count == 1 else Batch(text, parts, self.design))
 
     def connect(self, connection: Connection) -> str | None:
         """Connect two ports, or return why not."""
@@ -115,11 +115,11 @@ class Editor:
 
     def set_param_of(self, block_ids: list[str], name: str, value: Any) -> str | None:
         """Set one parameter on several blocks as one undo step, or return why not (nothing changes then)."""
-        trial = self.design.snapshot()
-        refusal = _refusal(trial, lambda d: [d.set_param(b, name, value) for b in block_ids])
-        if refusal is not None:
-            return refusal
-        value = trial.block(block_ids[0]).params[name]
+        try:
+            checked = [self.design.check_param(b, name, value) for b in block_ids]  # every block must accept it
+        except DesignError as exc:
+            return str(exc)
+        value = checked[0]
         if any(self.design.block(b).params[name] != value for b in block_ids):
             self._push(SetParam(self.design, block_ids, name, value))
         return None

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QScrollArea, QVBoxLayout, QWidget
 
+from designer.core.analysis import format_flops
 from designer.core.design import Block
 from designer.core.params import Param
 from designer.core.shapes import format_shape
@@ -194,12 +195,12 @@ class Inspector(QScrollArea):
         assert self.editor is not None and self.block_id is not None
         report, summary = self.editor.document.report, self.editor.document.summary
         types = report.outputs.get(self.block_id)
-        name = self.editor.design.block(self.block_id).name
-        count = next((row.params for row in summary.blocks if row.name == name), None)
-        if count is None:
+        row = next((row for row in summary.blocks if row.block_id == self.block_id), None)
+        if row is None or row.params is None:
             return "Output and parameters unknown until the problems above it are fixed"
         shape = format_shape(types[0].shape) if types else "—"
-        return f"Output <b>{shape}</b> · {count:,} parameters"
+        flops = f" · {format_flops(row.flops)} per sample" if row.flops else ""
+        return f"Output <b>{shape}</b> · {row.params:,} parameters{flops}"
 
     # ---- edits ----------------------------------------------------------------------------
     def _on_edited(self, block_id: str, name: str, value: Any) -> None:

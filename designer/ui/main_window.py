@@ -6,6 +6,7 @@ from PySide6.QtCore import QPointF, Qt, QTemporaryDir, QTimer
 from PySide6.QtGui import QCloseEvent, QUndoGroup
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
 
+from designer.core.analysis import format_flops
 from designer.core.design import Connection
 from designer.ui import icons, theme
 from designer.ui.appearance import Appearance
@@ -16,6 +17,7 @@ from designer.ui.clipboard import ClipboardActions
 from designer.ui.dataset_panel import DatasetPanel
 from designer.ui.document import Document
 from designer.ui.editor import Editor
+from designer.ui.export_dialog import ExportDialog
 from designer.ui.file_actions import FileActions
 from designer.ui.inspector import Inspector
 from designer.ui.menus import build_menus
@@ -57,6 +59,9 @@ class MainWindow(QMainWindow):
         self._params_label, self._problems_label = QLabel(), QLabel()
         self.statusBar().addPermanentWidget(self._problems_label)
         self.statusBar().addPermanentWidget(self._params_label)
+        self.flops_label = QLabel()
+        self.flops_label.setToolTip("Floating-point operations of one forward pass of one sample, as torch counts them")
+        self.statusBar().addPermanentWidget(self.flops_label)
         self.files = FileActions(self)
         self.recent_files = RecentFiles(self.profile, self.files.open_recent, self.show_message)
         self.appearance = Appearance(self)
@@ -129,6 +134,14 @@ class MainWindow(QMainWindow):
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, MESSAGE_MS)
 
+    def export_model(self) -> ExportDialog:
+        """File ▸ Export Model…: the export dialog on this project's design."""
+        assert self.document is not None
+        dialog = ExportDialog(self.document.design, self.document.project.name, self.document.path, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
     # ---- edits from the palette and the canvas --------------------------------------------
     def add_block_at(self, kind: str, position: QPointF) -> str:
         """Add a block of ``kind`` at a scene position and select it."""
@@ -184,6 +197,7 @@ class MainWindow(QMainWindow):
         self._params_label.setText(
             f"{len(self.document.design)} blocks · {at_least}{summary.total_params:,} parameters"
         )
+        self.flops_label.setText(f"{at_least}{format_flops(summary.total_flops)} per sample")
         self._params_label.setToolTip("Blocks with errors are not counted" if errors else "Trainable parameters")
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, size: int) -> QDockWidget:

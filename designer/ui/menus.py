@@ -29,6 +29,7 @@ class Actions:
     save_as: QAction
     open: QAction
     export_diagram: QAction
+    export_model: QAction
     quit: QAction
     undo: QAction
     redo: QAction
@@ -66,6 +67,7 @@ def build_menus(window: MainWindow) -> Actions:
     acts = Actions(
         new=action("&New…", files.new, QKeySequence.StandardKey.New),
         export_diagram=action("&Export Diagram…", files.export_diagram, "Ctrl+E"),
+        export_model=action("Export &Model…", window.export_model, "Ctrl+Shift+E"),
         open=action("&Open…", files.open, QKeySequence.StandardKey.Open),
         save=action("&Save", files.save, QKeySequence.StandardKey.Save),
         save_as=action("Save &As…", files.save_as, QKeySequence.StandardKey.SaveAs),
@@ -102,7 +104,7 @@ def build_menus(window: MainWindow) -> Actions:
     window.recent_files.attach(file_menu.addMenu("Open &Recent"))
     file_menu.addActions([acts.save, acts.save_as])
     file_menu.addSeparator()
-    file_menu.addAction(acts.export_diagram)
+    file_menu.addActions([acts.export_diagram, acts.export_model])
     file_menu.addSeparator()
     file_menu.addAction(acts.quit)
     edit_menu = bar.addMenu("&Edit")

@@ -26,6 +26,7 @@ class DesignScene(QGraphicsScene):
     connect_requested = Signal(object)  # Connection
     move_requested = Signal(object)  # dict[block id, position]
     message = Signal(str)
+    geometry_changed = Signal()  # a block came, went or moved
 
     def __init__(self, document: Document, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -106,9 +107,7 @@ class DesignScene(QGraphicsScene):
         for block_id, item in self.blocks.items():
             item.set_problems(problems.get(block_id, []))
         for connection, edge in self.edges.items():
-            known = connection.source in self.design and connection.target in self.design
-            shape = report.edge_type(self.design, connection) if known else None
-            edge.set_shape_text("" if shape is None else str(shape))
+            edge.set_shape_text(self._shape_text(connection))
 
     def _on_block_added(self, block_id: str) -> None:
         item = BlockItem(self.design.block(block_id), self._on_item_moved)
@@ -116,11 +115,13 @@ class DesignScene(QGraphicsScene):
         self.blocks[block_id] = item
         self._edges_at[block_id] = set()
         self.addItem(item)
+        self.geometry_changed.emit()
         item.set_problems(self.document.report.problems_of(block_id))
 
     def _on_block_removed(self, block_id: str) -> None:
         self.removeItem(self.blocks.pop(block_id))
         del self._edges_at[block_id]
+        self.geometry_changed.emit()
 
     def _on_block_changed(self, block_id: str) -> None:
         item = self.blocks[block_id]
@@ -141,8 +142,7 @@ class DesignScene(QGraphicsScene):
         self.addItem(edge)
         self._place(edge)
         self._refresh_ports(connection)
-        shape = self.document.report.edge_type(self.design, connection)
-        edge.set_shape_text("" if shape is None else str(shape))
+        edge.set_shape_text(self._shape_text(connection))
 
     def _on_disconnected(self, connection: Connection) -> None:
         self.removeItem(self.edges.pop(connection))
@@ -153,12 +153,23 @@ class DesignScene(QGraphicsScene):
     def _on_item_moved(self, item: BlockItem) -> None:
         for connection in self._edges_at.get(item.block_id, ()):
             self._place(self.edges[connection])
+        self.geometry_changed.emit()
 
     def _place(self, edge: EdgeItem) -> None:
         c = edge.connection
         target = self.blocks[c.target].inputs[c.target_port]
         # Skip connections arch over the row: below it into a lower port, above it otherwise.
         edge.set_ends(self.blocks[c.source].outputs[c.source_port].scenePos(), target.scenePos(), target.y() or -1.0)
+
+    def _shape_text(self, connection: Connection) -> str:
+        """The tensor shape on ``connection`` as the latest report knows it, or nothing."""
+        types = self.document.report.outputs.get(connection.source)
+        if types is None:
+            return ""
+        # The source item's block is current; the report may be from before a batch of edits.
+        outputs = self.blocks[connection.source].block.spec.outputs
+        index = outputs.index(connection.source_port)
+        return str(types[index]) if index < len(types) else ""
 
     def _refresh_ports(self, connection: Connection) -> None:
         """Fill the ports at both ends of ``connection`` when they are in use."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCursor,
     QDragEnterEvent,
@@ -20,6 +20,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QWidget
 
 from designer.ui import theme
+from designer.ui.canvas.scene import DesignScene
 from designer.ui.minimap import Minimap
 
 BLOCK_MIME_TYPE = "application/x-designer-block-kind"
@@ -57,17 +58,22 @@ class DesignView(QGraphicsView):
         self._space_held = False
         self.minimap = Minimap(self)
         self.minimap.hide()
+        # Blocks move in thousands during an auto-layout: redraw the overview once, when they are done.
+        self._overview_timer = QTimer(self)
+        self._overview_timer.setSingleShot(True)
+        self._overview_timer.setInterval(0)
+        self._overview_timer.timeout.connect(self._scene_changed)
         self.horizontalScrollBar().valueChanged.connect(self._view_moved)
         self.verticalScrollBar().valueChanged.connect(self._view_moved)
 
     def setScene(self, scene: QGraphicsScene | None) -> None:
         """Show ``scene``, following its changes in the minimap and drawing it at the current level of detail."""
         old = self.scene()
-        if old is not None:
-            old.changed.disconnect(self._scene_changed)
+        if isinstance(old, DesignScene):
+            old.geometry_changed.disconnect(self._overview_timer.start)
         super().setScene(scene)
-        if scene is not None:
-            scene.changed.connect(self._scene_changed)
+        if isinstance(scene, DesignScene):
+            scene.geometry_changed.connect(self._overview_timer.start)
         self._scene_changed()
         self._zoom_changed()
 
@@ -110,7 +116,7 @@ class DesignView(QGraphicsView):
 
     def _zoom_changed(self) -> None:
         scene = self.scene()
-        if scene is not None and hasattr(scene, "set_detailed"):
+        if isinstance(scene, DesignScene):
             scene.set_detailed(self.zoom() >= DETAIL_ZOOM)
         self.setRenderHint(QPainter.RenderHint.Antialiasing, self.zoom() >= DETAIL_ZOOM)
         self._view_moved()

@@ -1,0 +1,155 @@
+"""The editor with a big design: open, auto-layout, full repaint and edit-to-shape-update times.
+
+    python -m benchmarks.editor_scale [--blocks 2000] [--repeat 5]
+
+The design is a residual network of ``--blocks`` blocks: convolution units joined back by Add, every
+fourth by Concat and a 1×1 convolution. It opens in the real main window (offscreen). Full repaint
+renders the whole canvas into an image at the zoom that fits the design and at 100 %; edit-to-update
+changes the Input's image size and waits until every edge label shows its new shape.
+Targets: full repaint and edit-to-update under 50 ms. Exit status 1 when the design came out smaller
+than asked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import QApplication
+
+from designer.core.design import Connection, DesignGraph
+from designer.core.layout import layered_positions
+from designer.core.project import Project
+from designer.ui.document import Document
+from designer.ui.main_window import MainWindow
+
+TARGET_MS = 50.0
+SIZES = ([3, 32, 32], [3, 28, 28])
+ASPECT = 1.4
+
+
+def residual_design(blocks: int) -> DesignGraph:
+    """A network of about ``blocks`` blocks: an image input, residual units, and a classifier head, laid out."""
+    design = DesignGraph()
+
+    def chain(kind: str, source: str, **params: object) -> str:
+        block_id = design.add_block(kind, params=params)
+        design.connect(Connection(source, "out", block_id, "in"))
+        return block_id
+
+    def merge(kind: str, a: str, b: str) -> str:
+        block_id = design.add_block(kind)
+        design.connect(Connection(a, "out", block_id, "in1"))
+        design.connect(Connection(b, "out", block_id, "in2"))
+        return block_id
+
+    x = design.add_block("Input", "image", {"data": "image", "shape": SIZES[0]})
+    x = chain("Conv2d", x, out_channels=16, padding=1)
+    unit = 0
+    while len(design) < blocks - 4:
+        skip = x
+        y = chain("Conv2d", x, out_channels=16, padding=1)
+        y = chain("BatchNorm2d", y)
+        y = chain("ReLU", y)
+        y = chain("Conv2d", y, out_channels=16, padding=1)
+        if unit % 4 == 3:
+            y = chain("Conv2d", merge("Concat", y, skip), out_channels=16, kernel_size=1)
+        else:
+            y = merge("Add", chain("BatchNorm2d", y), skip)
+        x = chain("ReLU", y)
+        unit += 1
+    x = chain("Flatten", chain("AdaptiveAvgPool2d", x))
+    chain("Output", chain("Linear", x, out_features=10))
+    for block_id, position in layered_positions(design, aspect=ASPECT).items():
+        design.move_block(block_id, position)  # laid out, as a saved design would be
+    return design
+
+
+def median_ms(action: Callable[[], object], repeat: int, before: Callable[[], object] = lambda: None) -> float:
+    """Median wall time of ``action`` in milliseconds; ``before`` runs untimed ahead of each try."""
+    times = []
+    for _ in range(repeat):
+        before()
+        start = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def open_window(design: DesignGraph) -> MainWindow:
+    window = MainWindow(Document(Project(name="scale", design=design.snapshot())))
+    window.resize(1440, 900)
+    window.show()
+    QApplication.processEvents()
+    return window
+
+
+def repaint(window: MainWindow) -> None:
+    """Render everything the canvas shows into an image, as a full repaint would."""
+    viewport = window.view.viewport()
+    image = QImage(viewport.size(), QImage.Format.Format_ARGB32_Premultiplied)
+    painter = QPainter(image)
+    window.view.render(painter)
+    painter.end()
+
+
+def edit_input_size(window: MainWindow, size: list[int]) -> None:
+    """Change the Input's image size and check that every edge label follows."""
+    design = window.document.design
+    refusal = window.editor.set_param(design.find("image"), "shape", size)
+    assert refusal is None, refusal
+    report = window.document.report
+    for connection, edge in window.scene.edges.items():
+        shape = report.edge_type(design, connection)
+        assert edge.label.text() == ("" if shape is None else str(shape)), connection
+    assert sum(f"×{size[1]}×{size[2]}" in e.label.text() for e in window.scene.edges.values()) > len(design) * 0.9
+
+
+def measure(blocks: int, repeat: int) -> tuple[int, list[tuple[str, float, str]]]:
+    design = residual_design(blocks)
+    rows = []
+    windows: list[MainWindow] = []
+    rows.append(("open", median_ms(lambda: windows.append(open_window(design)), max(1, repeat // 2)), ""))
+    window = windows[-1]
+    for other in windows[:-1]:
+        other.close()
+    stack = window.document.undo_stack
+    rows.append(("auto-layout (wrapped, then fit)", median_ms(window.arrange.auto_layout, repeat, stack.clear), ""))
+    window.view.fit_to_items()
+    rows.append((f"full repaint at fit ({window.view.zoom():.0%})", median_ms(lambda: repaint(window), repeat), "< 50"))
+    window.view.reset_zoom()
+    rows.append(("full repaint at 100 %", median_ms(lambda: repaint(window), repeat), "< 50"))
+    sizes = iter(SIZES * repeat)
+    rows.append(("edit to shape update", median_ms(lambda: edit_input_size(window, next(sizes)), repeat), "< 50"))
+    count = len(window.document.design)
+    window.close()
+    return count, rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--blocks", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args(argv)
+    QApplication.instance() or QApplication([])
+    count, rows = measure(args.blocks, args.repeat)
+    print(f"editor with {count:,} blocks (median of {args.repeat})")
+    width = max(len(name) for name, _, _ in rows)
+    print(f"{'measure':<{width}}  {'ms':>8}  target")
+    for name, ms, target in rows:
+        print(f"{name:<{width}}  {ms:8.1f}  {target}")
+    if count < args.blocks:
+        print(f"the design has {count} blocks, fewer than the {args.blocks} asked for", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
