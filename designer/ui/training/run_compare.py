@@ -1,4 +1,4 @@
-"""Naming a run by what differed in its settings from the run before it, e.g. ``lr 0.01 → 0.003``."""
+"""Naming a run by what differed in its settings from the run before it, e.g. ``learning rate 0.01 → 0.003``."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def difference(previous: dict[str, Any] | None, current: dict[str, Any]) -> str:
         return "first run"
     before, after = flatten(previous), flatten(current)
     changes = [
-        f"{key} {_show(before.get(key))} → {_show(after.get(key))}"
+        f"{key.replace('_', ' ')} {_show(before.get(key))} → {_show(after.get(key))}"
         for key in dict.fromkeys([*after, *before])  # in the order the settings declare them
         if before.get(key) != after.get(key)
     ]

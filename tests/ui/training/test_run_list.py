@@ -18,7 +18,7 @@ def test_two_runs_are_labelled_by_their_difference_and_overlaid(start_run, monke
     wait_for_end(qtbot, panel)
     runs = panel.run_list
     assert runs.topLevelItemCount() == 2
-    assert [runs.topLevelItem(i).text(1) for i in range(2)] == ["first run", "learning_rate 0.01 → 0.003"]
+    assert [runs.topLevelItem(i).text(1) for i in range(2)] == ["first run", "learning rate 0.01 → 0.003"]
     assert runs.ticked() == [0, 1]
     assert len(panel.charts.curve_data(1, "loss", "train")[0]) == 2  # the older run, drawn second
     runs.topLevelItem(0).setCheckState(0, Qt.CheckState.Unchecked)
@@ -89,7 +89,7 @@ def test_older_runs_are_read_whole_only_when_shown(saved_window, tmp_path):
     panel = saved_window.training
     panel.set_document(saved_window.document, saved_window.scene)
     runs = panel.run_list
-    assert [runs.topLevelItem(i).text(1) for i in range(2)] == ["first run", "learning_rate 0.01 → 0.003"]
+    assert [runs.topLevelItem(i).text(1) for i in range(2)] == ["first run", "learning rate 0.01 → 0.003"]
     assert runs.topLevelItem(0).text(3) == "val_loss 0.5 (epoch 1)"
     assert not panel.runs[0].complete and panel.runs[1].complete
     runs.topLevelItem(0).setCheckState(0, Qt.CheckState.Checked)

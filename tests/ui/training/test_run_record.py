@@ -51,12 +51,12 @@ def test_a_series_grows_past_its_first_capacity():
 
 def test_runs_are_labelled_by_what_changed():
     assert difference(None, {"learning_rate": 0.01}) == "first run"
-    assert difference({"learning_rate": 0.01}, {"learning_rate": 0.003}) == "learning_rate 0.01 → 0.003"
+    assert difference({"learning_rate": 0.01}, {"learning_rate": 0.003}) == "learning rate 0.01 → 0.003"
     assert difference({"a": 1}, {"a": 1}) == "same settings"
     before = {"optimizer": "adam", "epochs": 10, "early_stopping_patience": None, "momentum": 0.9}
     after = {"optimizer": "sgd", "epochs": 20, "early_stopping_patience": 3, "momentum": 0.5}
     assert (
-        difference(before, after) == "optimizer adam → sgd, epochs 10 → 20, early_stopping_patience none → 3 (+1 more)"
+        difference(before, after) == "optimizer adam → sgd, epochs 10 → 20, early stopping patience none → 3 (+1 more)"
     )
     assert difference({"aug": {"flip": False}}, {"aug": {"flip": True}}) == "aug.flip off → on"
 
