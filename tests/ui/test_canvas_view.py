@@ -67,9 +67,7 @@ def test_f_fits_the_whole_design(window, qtbot):
 
 
 def test_every_standard_shortcut_is_on_a_menu_action(window):
-    shortcuts = {
-        s.toString() for act in window.findChildren(type(window.menu_actions.copy)) for s in act.shortcuts()
-    }
+    shortcuts = {s.toString() for act in window.findChildren(type(window.menu_actions.copy)) for s in act.shortcuts()}
     for key in ("Ctrl+Z", "Ctrl+Shift+Z", "Ctrl+Y", "Ctrl+C", "Ctrl+X", "Ctrl+V", "Ctrl+D", "Del", "Ctrl+A", "F"):
         assert QKeySequence(key).toString() in shortcuts, key
     for key in ("Ctrl+0", "Ctrl++", "Ctrl+-"):
