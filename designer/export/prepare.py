@@ -19,8 +19,9 @@ from designer.export.weights import WeightsError, load_weights
 EXPORT_BATCH = 2
 """Exported with a batch of 2: a batch of 1 can freeze the batch size into recurrent and attention graphs."""
 PARITY_BATCHES = (1, 3, 17)
+TRACE_LENGTH = 8
 OTHER_LENGTHS = (5, -3, 1, -1)
-"""Offsets from the declared length tried, in order, for the second parity length of varying sequences."""
+"""Offsets from the declared length tried, in order, for a second parity length when it is the traced one."""
 
 
 class ExportError(Exception):
@@ -59,10 +60,19 @@ class PreparedModel:
         return any(i.declared_length is not None for i in self.inputs)
 
     @property
-    def length(self) -> int | None:
-        """The sequence length exports are traced at: the declared one, but at least 2 so it is not frozen."""
+    def declared_length(self) -> int | None:
+        """The length declared on the first Input whose length varies (at least 2: a length of 1 gets frozen)."""
         declared = [i.declared_length for i in self.inputs if i.declared_length is not None]
         return max(declared[0], 2) if declared else None
+
+    @cached_property
+    def length(self) -> int | None:
+        """The sequence length exports are traced at: a short one where the design runs there, since tracing a
+        recurrent block costs time in proportion to the length; else the declared one."""
+        declared = self.declared_length
+        if declared is not None and declared > TRACE_LENGTH and self._runs_at(TRACE_LENGTH):
+            return TRACE_LENGTH
+        return declared
 
     def example_inputs(self, batch: int, length: int | None = None, seed: int = 0) -> tuple[torch.Tensor, ...]:
         """Random inputs for every Input block, in order: token ids below the vocabulary size, or normal values."""
@@ -83,25 +93,25 @@ class PreparedModel:
 
     def parity_sizes(self, vary_length: bool = True) -> list[tuple[int, int | None]]:
         """Batch sizes (and, for varying sequences, two lengths) that an exported model is compared at."""
-        lengths = [self.length, self.other_length] if self.varies and vary_length else [self.length]
+        lengths = [self.declared_length, self.other_length] if self.varies and vary_length else [self.declared_length]
         return [(batch, length) for batch in PARITY_BATCHES for length in lengths]
 
     @cached_property
     def other_length(self) -> int | None:
-        """The first length other than the traced one at which torch runs the design (None if none varies)."""
-        if self.length is None:
-            return None
-        for offset in OTHER_LENGTHS:
-            length = self.length + offset
-            if length < 1:
-                continue
-            try:
-                with torch.no_grad():
-                    self.outputs_of(self.example_inputs(EXPORT_BATCH, length))
-            except RuntimeError:
-                continue
-            return length
-        return None
+        """A second length to compare at: the traced one when it is not the declared one, else the first nearby
+        length at which torch runs the design (None when no length varies)."""
+        if self.declared_length is None or self.length != self.declared_length:
+            return self.length
+        candidates = (self.declared_length + offset for offset in OTHER_LENGTHS)
+        return next((length for length in candidates if length > 1 and self._runs_at(length)), None)
+
+    def _runs_at(self, length: int) -> bool:
+        try:
+            with torch.no_grad():
+                self.outputs_of(self.example_inputs(EXPORT_BATCH, length))
+        except RuntimeError:
+            return False
+        return True
 
 
 def prepare(design: DesignGraph, weights: Path | None = None) -> PreparedModel:

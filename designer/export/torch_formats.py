@@ -31,7 +31,7 @@ def save_weights(model: PreparedModel, path: Path) -> list[str]:
 def save_program(model: PreparedModel, path: Path, tolerance: float) -> tuple[list[str], ParityReport]:
     """A ``torch.export`` program with a dynamic batch, and a dynamic length where torch can keep one, saved and
     loaded back for a parity run. Returns what was checked and the parity report."""
-    inputs = model.example_inputs(EXPORT_BATCH, model.length)
+    inputs = model.example_inputs(EXPORT_BATCH, model.declared_length)  # the length kept if torch fixes it
     batch = Dim(BATCH_DIM, min=1)
     dynamic = {i.name: {0: batch, 1: Dim.AUTO} if i.declared_length is not None else {0: batch} for i in model.inputs}
     try:
@@ -45,8 +45,8 @@ def save_program(model: PreparedModel, path: Path, tolerance: float) -> tuple[li
     checks = [f"dynamic sizes: {BATCH_DIM}" + (f", {LENGTH_DIM}" if varies else "")]
     if model.varies and not varies:
         checks.append(
-            f"note: the sequence length is fixed at {model.length} in this program: torch.export cannot keep it "
-            "varying through every block of this design"
+            f"note: the sequence length is fixed at {model.declared_length} in this program: torch.export cannot "
+            "keep it varying through every block of this design"
         )
     against = f"the program loaded from {path.name}"
     return checks, compare(model, lambda xs: _as_list(loaded(*xs)), against, tolerance, varies)
