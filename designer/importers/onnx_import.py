@@ -21,6 +21,7 @@ from designer.importers.onnx_graph import ELEMENT_TYPES, OnnxGraph
 from designer.importers.onnx_ops import HANDLERS, data_inputs
 from designer.importers.onnx_recurrent import View
 from designer.importers.result import ImportReport, ImportResult, ModelImportError
+from designer.importers.saving import lay_out
 
 Value = Port | View | np.ndarray
 DECLARED_LENGTH = 16
@@ -65,6 +66,7 @@ class OnnxImporter:
             self._add_output(output)
         self._prune_unused()
         self._check_shapes()
+        lay_out(self.builder.design)
         project = Project(self.builder.design, name=block_name(name, "imported"), description=self._describe())
         return ImportResult(project, self.builder.weights, self.report)
 
