@@ -80,6 +80,16 @@ SETTINGS: tuple[Param, ...] = (
         "Where to train; auto picks CUDA, then Apple MPS, then the CPU.",
         choices=("auto", "cpu", "cuda", "mps"),
     ),
+    IntParam(
+        "cpu_threads",
+        None,
+        "CPU: threads per operation. Automatic uses one for small designs, whose operations gain less from "
+        "sharing out than they lose waiting for busy cores, and every core for larger ones.",
+        minimum=1,
+        maximum=1024,
+        optional=True,
+        none_means="automatic",
+    ),
     ChoiceParam(
         "precision",
         "auto",

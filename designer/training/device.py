@@ -31,6 +31,20 @@ def select_precision(requested: str, device: torch.device) -> str:
     return requested
 
 
+SMALL_STEP_FLOPS = 1_000_000_000
+"""Forward work per training step (FLOPs) under which automatic CPU threads means one thread."""
+
+
+def select_cpu_threads(requested: int | None, step_flops: int) -> int:
+    """Threads per operation on the CPU: as asked, or one for a small step and torch's default otherwise.
+
+    Measured on a busy 2-core machine: the LSTM template trained at 217 samples/s on one thread and 9 on two.
+    """
+    if requested is not None:
+        return requested
+    return 1 if step_flops < SMALL_STEP_FLOPS else torch.get_num_threads()
+
+
 def _mps_available() -> bool:
     backend = getattr(torch.backends, "mps", None)
     return bool(backend and backend.is_available())

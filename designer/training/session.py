@@ -16,11 +16,12 @@ from designer.compiler.compile import compile_design
 from designer.core.dataset_settings import resolve_dataset_settings
 from designer.core.inference import infer
 from designer.core.project import Project
+from designer.core.summary import summarize
 from designer.core.training_settings import HIGHER_IS_BETTER, resolve_training_settings
 from designer.training.data import load_dataset
 from designer.training.data.configure import apply_changes, changes_to_fit
 from designer.training.dataset import Dataset
-from designer.training.device import select_device, select_precision
+from designer.training.device import select_cpu_threads, select_device, select_precision
 from designer.training.event_log import EventLog
 from designer.training.loop import DeviceData, Diverged, Trainer, steps_per_epoch
 from designer.training.optimization import Schedule, make_optimizer
@@ -58,6 +59,7 @@ class Session:
         self.stale_epochs = 0
         self.rows: list[dict[str, Any]] = []
         self.warnings: list[str] = []
+        self.step_flops = 0
 
     def execute(self) -> dict[str, Any]:
         project, config = self._project_and_config()
@@ -67,12 +69,17 @@ class Session:
         model = self._compile(project)
         self.device = select_device(self.settings["device"])
         precision = select_precision(self.settings["precision"], self.device)
+        threads = torch.get_num_threads()
+        if self.device.type == "cpu":
+            torch.set_num_threads(select_cpu_threads(self.settings["cpu_threads"], self.step_flops))
         try:
             return self._train(project, dataset, model, precision, config)
         except Exception as exc:
             if _is_out_of_memory(exc):
                 raise OutOfMemory(self.device, self.settings["batch_size"], self.epoch) from exc
             raise
+        finally:
+            torch.set_num_threads(threads)
 
     # ---- before training -----------------------------------------------------------------
     def _project_and_config(self) -> tuple[Project, dict[str, Any]]:
@@ -119,6 +126,7 @@ class Session:
         if not report.ok:
             fitted = f" (after {'; '.join(self.warnings)})" if self.warnings else ""
             raise DesignProblems("the design has errors: " + "; ".join(str(p) for p in report.errors) + fitted)
+        self.step_flops = summarize(project.design, report).total_flops * self.settings["batch_size"]
         torch.manual_seed(self.settings["seed"])
         return compile_design(project.design, report)
 
@@ -270,6 +278,7 @@ class Session:
                 "dataset": config.get("dataset"),
                 "device": str(self.device),
                 "precision": precision,
+                "cpu_threads": torch.get_num_threads() if self.device.type == "cpu" else None,
                 "project_file": str(self.request.project_path) if self.request.project_path else None,
                 "base_dir": None if base_dir is None else str(base_dir),
                 "resumed_from_epoch": first,

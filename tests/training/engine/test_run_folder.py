@@ -37,6 +37,7 @@ def test_a_run_writes_every_file(tmp_path):
     config = json.loads((folder / "config.json").read_text())
     assert config["settings"]["epochs"] == 2 and config["device"] == "cpu" and config["precision"] == "fp32"
     assert config["versions"]["torch"] == torch.__version__
+    assert config["cpu_threads"] == 1, "a design this small trains on one thread"
     rows = list(csv.DictReader((folder / "metrics.csv").open()))
     assert [int(r["epoch"]) for r in rows] == [1, 2]
     assert {"train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr", "samples_per_s"} <= set(rows[0])
