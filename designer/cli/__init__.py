@@ -6,6 +6,7 @@
     designer check FILE                           exit 0 when the design is valid, 1 with its problems
     designer summary FILE [--json]                output shape, parameters, FLOPs and memory of every block
     designer export FILE --format F -o OUT        ONNX, PyTorch code, weights or torch.export, each verified
+    designer import MODEL.onnx|module.py:Class -o FILE   an outside model as a project, weights beside it
     designer doctor                               what this machine offers: Python, torch, GPU, Qt, ONNX Runtime
     designer render FILE -o OUT.png|OUT.svg       the diagram as the editor draws it; needs no display
 
@@ -21,7 +22,14 @@ import argparse
 import sys
 
 from designer import __version__
-from designer.cli import doctor_command, export_command, project_commands, render_command, train_command
+from designer.cli import (
+    doctor_command,
+    export_command,
+    import_command,
+    project_commands,
+    render_command,
+    train_command,
+)
 from designer.cli.common import EXIT_UNREADABLE, fail
 from designer.core.project_file import ProjectFileError
 
@@ -31,6 +39,7 @@ COMMAND_MODULES = (
     train_command,
     render_command,
     export_command,
+    import_command,
 )
 
 
