@@ -71,7 +71,7 @@ class TrainingCharts(QWidget):
             self.plots[key] = plot
             layout.addWidget(widget)
         self.plots["lr"].enableAutoRange(y=False)  # from 0 (see _fit_rate): a constant rate would float
-        self.legend = self.plots["loss"].addLegend(offset=(-4, 4), labelTextSize="8pt")
+        self.legend = self.plots["loss"].addLegend(offset=(-4, 4), labelTextSize="8pt", brush=(255, 255, 255, 200))
         self._curves: dict[tuple[int, int], tuple[pg.PlotDataItem, Series, int]] = {}
         self._runs: list[RunRecord] = []
         self._last_plot = 0
@@ -91,7 +91,7 @@ class TrainingCharts(QWidget):
         for index, run in enumerate(self._runs):
             colour = QColor(RUN_COLOURS[index % len(RUN_COLOURS)])
             for style_index, style in enumerate(_STYLES):
-                label = run_time(run.name)[-8:] if len(runs) > 1 else ""  # the time of day tells runs apart
+                label = run_time(run.name).split(" ")[-1] if len(runs) > 1 else ""  # the time tells runs apart
                 item = self._curve(style, colour, bold=index == 0, run_label=label)
                 self.plots[style.plot].addItem(item)
                 self._curves[(index, style_index)] = (item, style.series(run.curves), -1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 from designer.ui.training.run_record import RunRecord
 
@@ -42,10 +43,14 @@ def speed_text(record: RunRecord) -> str:
     return " · ".join(parts)
 
 
-def run_time(name: str) -> str:
-    """``lenet-20261129-135505`` as ``2026-11-29 13:55:05``: the project part is the same for every run."""
+def run_time(name: str, today: str | None = None) -> str:
+    """``lenet-20261129-135505`` as ``13:55:05`` on the day of the run, ``2026-11-29 13:55:05`` later.
+
+    The project part of the name is the same for every run of a project, so it is left out.
+    """
     found = re.search(r"(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})(-\d+)?$", name)
     if not found:
         return name
     y, mo, d, h, mi, sec, again = found.groups()
-    return f"{y}-{mo}-{d} {h}:{mi}:{sec}{again or ''}"
+    clock = f"{h}:{mi}:{sec}{again or ''}"
+    return clock if f"{y}{mo}{d}" == (today or time.strftime("%Y%m%d")) else f"{y}-{mo}-{d} {clock}"

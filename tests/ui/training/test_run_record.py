@@ -9,6 +9,7 @@ import pytest
 from designer.ui.training.run_compare import difference
 from designer.ui.training.run_history import find_runs, load_run
 from designer.ui.training.run_record import RunRecord
+from designer.ui.training.status_text import run_time
 
 START = {
     "event": "start",
@@ -80,3 +81,9 @@ def test_past_runs_are_read_from_events_or_from_metrics(tmp_path):
     assert first.warnings == [f"{full / 'events.jsonl'}:4: not a JSON object; skipped"]
     assert second.state == "stopped" and "without saying how" in second.message
     assert second.config == {"learning_rate": 0.1} and list(second.curves.val_loss.y) == [0.9]
+
+
+def test_runs_are_named_by_their_time():
+    assert run_time("lenet-20261129-135505", today="20261129") == "13:55:05"
+    assert run_time("lenet-20261129-135505-2", today="20261130") == "2026-11-29 13:55:05-2"
+    assert run_time("my-run") == "my-run"
