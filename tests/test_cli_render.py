@@ -50,6 +50,7 @@ def test_svg_and_transparent(project_file, tmp_path):
     [
         (["-o", "{tmp}/out.pdf"], "must end in .png or .svg"),
         (["-o", "{tmp}/no/such/folder/out.png"], "does not exist"),
+        (["-o", "{tmp}/out.png", "--scale", "9"], "--scale must be from 0.25 to 4, not 9"),
     ],
 )
 def test_bad_outputs_are_refused(project_file, tmp_path, capsys, args, message):

@@ -14,14 +14,12 @@ from designer.core.project_file import load_project
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
-SCALES = (1.0, 2.0, 3.0)
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     render = sub.add_parser("render", help="draw a design as a PNG or SVG picture (no display needed)")
     render.add_argument("file", type=Path, help="project file")
     render.add_argument("-o", "--output", required=True, type=Path, help="picture to write: .png or .svg")
-    render.add_argument("--scale", type=float, default=2.0, choices=SCALES, help="PNG pixels per canvas unit")
+    render.add_argument("--scale", type=float, default=2.0, help="PNG pixels per canvas unit, 0.25 to 4 (default 2)")
     render.add_argument("--theme", choices=("light", "dark"), default="light", help="colours (default: light)")
     render.add_argument("--transparent", action="store_true", help="no background behind the design")
     render.set_defaults(run=_render)
@@ -30,6 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _render(args: argparse.Namespace) -> int:
     if args.output.suffix.lower() not in (".png", ".svg"):
         return fail(f"cannot draw {args.output}: the output must end in .png or .svg")
+    if not 0.25 <= args.scale <= 4:
+        return fail(f"--scale must be from 0.25 to 4, not {args.scale:g}")
     project = load_project(args.file)
     app = _application()
     app.setApplicationName("Designer")

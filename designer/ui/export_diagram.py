@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -59,11 +61,14 @@ class ExportDiagramDialog(QDialog):
     def accept(self) -> None:
         """Write the diagram; close only when it was written."""
         target = Path(self.path.text().strip()).expanduser()
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a design of thousands of blocks takes seconds
         try:
             render.save_diagram(self.project, target, self.scale.currentData(), self.background.currentIndex() == 1)
         except render.DiagramError as exc:
             QMessageBox.warning(self, "Could not export the diagram", str(exc))
             return
+        finally:
+            QApplication.restoreOverrideCursor()
         super().accept()
 
     def _choose(self) -> None:

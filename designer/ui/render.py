@@ -23,6 +23,8 @@ from designer.ui.document import Document
 MARGIN = 24.0
 """Space left around the design in an exported picture, in canvas units."""
 FORMATS = (".png", ".svg")
+MAX_PIXELS = 64_000_000
+"""The largest PNG drawn (256 MB in memory); bigger designs are refused with advice rather than exhausting memory."""
 INCHES_PER_METRE = 39.3700787
 
 
@@ -54,6 +56,11 @@ def render_image(scene: DesignScene, scale: float = 2.0, transparent: bool = Fal
     """The design at ``scale`` pixels per canvas unit, cropped to it, on the theme's paper or on nothing."""
     source = diagram_rect(scene)
     size = QSize(math.ceil(source.width() * scale), math.ceil(source.height() * scale))
+    if size.width() * size.height() > MAX_PIXELS:
+        raise DiagramError(
+            f"at {scale:g}× the picture would be {size.width():,}×{size.height():,} pixels, more than the "
+            f"{MAX_PIXELS // 1_000_000} million a PNG may have: export an SVG, or use a smaller scale"
+        )
     image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(Qt.GlobalColor.transparent if transparent else QColor(theme.scheme().paper))
     _paint(image, scene, QRectF(0, 0, size.width(), size.height()), source)

@@ -125,3 +125,11 @@ def test_blocks_show_their_category_icon_unless_the_name_needs_the_room(lenet):
     assert theme.category_colour("Convolution").name() in icon_colours("conv1")
     assert theme.category_colour("Activation").name() not in icon_colours("a_rather_long_block_name")
     assert theme.category_colour("Activation").name() in icon_colours("relu2")
+
+
+def test_a_picture_too_big_for_memory_is_refused_with_advice(lenet, tmp_path, monkeypatch):
+    monkeypatch.setattr(render, "MAX_PIXELS", 100_000)
+    with pytest.raises(render.DiagramError, match=r"pixels, more than .* export an SVG, or use a smaller scale"):
+        render.save_diagram(lenet, tmp_path / "big.png", scale=3.0)
+    assert not (tmp_path / "big.png").exists()
+    render.save_diagram(lenet, tmp_path / "big.svg")  # vectors have no such limit
