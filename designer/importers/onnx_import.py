@@ -320,7 +320,8 @@ def node_block_name(node: onnx.NodeProto) -> str:
     path = parts[:-1]
     kept = [p for i, p in enumerate(path) if not (i + 1 < len(path) and path[i + 1].startswith(p + "."))]
     if not kept:
-        return node.op_type.lower()
+        plain = node.name.removeprefix("node_") if "/" not in node.name else ""
+        return plain or node.op_type.lower()
     if kept[-1].split(".")[-1].isdigit() and parts:  # a container such as layer1.0: say what the op is
         kept.append(parts[-1].lower())
     return "_".join(kept)
