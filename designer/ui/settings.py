@@ -79,6 +79,8 @@ class Profile:
         return geometry, state, zoom
 
     def set_window_layout(self, geometry: QByteArray, state: QByteArray, zoom: float) -> None:
+        """Remember the layout, and write everything out now: this is called as the window closes."""
         self.settings.setValue("window/geometry", geometry)
         self.settings.setValue("window/state", state)
         self.settings.setValue("window/zoom", zoom)
+        self.settings.sync()
