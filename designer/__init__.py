@@ -10,13 +10,17 @@ The Python API, for scripts and notebooks::
         print(problem)
     model = designer.build_module(project)            # a torch.fx.GraphModule
     designer.save_project(project, "net.json")
+    result = designer.train("net.json", epochs=5)     # the last event: {"event": "done", "best": …, "run": …}
 
 Torch is imported only when a module is built.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from designer.core.design import Connection, DesignError, DesignGraph
 from designer.core.inference import DesignReport, Problem, infer
@@ -58,6 +62,28 @@ def build_module(project: Project | DesignGraph) -> fx.GraphModule:
     return compile_design(_design(project))
 
 
+def train(
+    project: Project | str | os.PathLike[str],
+    *,
+    epochs: int | None = None,
+    device: str | None = None,
+    out: str | os.PathLike[str] | None = None,
+    on_event: Callable[[dict[str, Any]], None] | None = None,
+) -> dict[str, Any]:
+    """Train a project (or project file) as ``designer train`` does; returns the last event, ``done`` or ``error``.
+
+    ``on_event`` receives every event of the protocol in :mod:`designer.training.events` as it happens.
+    """
+    from designer.training.engine import RunRequest
+    from designer.training.engine import train as run
+
+    path = None if isinstance(project, Project) else Path(project)
+    loaded = project if isinstance(project, Project) else load_project(project)
+    overrides = {key: value for key, value in (("epochs", epochs), ("device", device)) if value is not None}
+    request = RunRequest(loaded, path, None if out is None else Path(out), None, overrides)
+    return run(request, [on_event] if on_event else None)
+
+
 __all__ = [
     "Connection",
     "DesignError",
@@ -74,4 +100,5 @@ __all__ = [
     "new_project",
     "save_project",
     "summary",
+    "train",
 ]

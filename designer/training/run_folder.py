@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable
@@ -23,9 +24,12 @@ LAST, BEST, CHECKPOINT = "last.pt", "best.pt", "checkpoint.pt"
 
 
 def default_run_dir(project_path: Path | None, name: str) -> Path:
-    """``<project folder>/runs/<project stem>-<YYYYmmdd-HHMMSS>``, with a suffix when that exists already."""
+    """``<project folder>/runs/<project stem>-<YYYYmmdd-HHMMSS>``, with a suffix when that exists already.
+
+    A project that has no file yet runs in ``./runs``, named after the project.
+    """
     folder = project_path.parent if project_path else Path.cwd()
-    stem = project_path.stem if project_path else name
+    stem = project_path.stem if project_path else re.sub(r"[^A-Za-z0-9_.]+", "-", name).strip("-.") or "run"
     base = folder / "runs" / f"{stem}-{time.strftime('%Y%m%d-%H%M%S')}"
     path, n = base, 1
     while path.exists():
