@@ -28,7 +28,8 @@ _SIZES = {
     TensorProto.UINT8: 1,
     TensorProto.BOOL: 1,
 }
-_FIELDS = ("float_data", "double_data", "int32_data", "int64_data")
+_FIELDS = {TensorProto.FLOAT: "float_data", TensorProto.DOUBLE: "double_data", TensorProto.INT64: "int64_data"}
+"""Where values not kept as raw bytes live; the other supported types keep them in int32_data."""
 
 Shape = tuple[int | str | None, ...]
 """A shape as ONNX knows it: sizes, size names, or None where nothing is known."""
@@ -89,12 +90,15 @@ def check_tensor(tensor: TensorProto, what: str) -> None:
 
 
 def _typed_count(tensor: TensorProto) -> int:
-    return max(len(getattr(tensor, f)) for f in _FIELDS)
+    return len(getattr(tensor, _FIELDS.get(tensor.data_type, "int32_data")))
 
 
 def to_array(tensor: TensorProto, what: str = "constant") -> np.ndarray:
     check_tensor(tensor, what)
-    array = numpy_helper.to_array(tensor)
+    try:
+        array = numpy_helper.to_array(tensor)
+    except Exception as exc:  # what numpy or onnx raise on data that does not fit its declaration
+        raise ModelImportError(f"{what} {tensor.name or '(unnamed)'} cannot be read: {first_line(exc)}") from None
     return array.astype(np.float32) if array.dtype in (np.float16, np.float64) else array
 
 

@@ -27,6 +27,8 @@ Value = Port | View | np.ndarray
 DECLARED_LENGTH = 16
 """Sequence length declared on an Input whose length the model leaves open."""
 MAX_ATTRIBUTE_VALUES = 4096
+MAX_INPUT_SIZE = 1_000_000
+"""The largest size an Input block takes along one dimension."""
 
 
 def import_onnx(path: str | Path) -> ImportResult:
@@ -114,6 +116,9 @@ class OnnxImporter:
         if shape is None or len(shape) not in (2, 3, 4):
             raise ModelImportError(f"{where} has shape {shape}; Designer takes N×F, N×T×F or N×C×H×W inputs")
         batch, *sample = shape
+        too_big = [d for d in sample if isinstance(d, int) and not 1 <= d <= MAX_INPUT_SIZE]
+        if too_big:
+            raise ModelImportError(f"{where} declares a size of {too_big[0]:,}; inputs take 1 to {MAX_INPUT_SIZE:,}")
         if isinstance(batch, str):
             self.symbols[batch] = BATCH
         else:
