@@ -66,17 +66,15 @@ class TrainingCharts(QWidget):
             plot.setLabel("bottom", "epoch", color="#6b7280")
             plot.setDownsampling(auto=True, mode="peak")
             plot.setClipToView(True)
-            if self.plots:
-                plot.setXLink(self.plots["loss"])  # one epoch axis: zooming one chart zooms all
+            plot.enableAutoRange(x=False, y=False)  # the ranges follow the data in steps: see _widen and _fit_y
             self.plots[key] = plot
             layout.addWidget(widget)
-        self.plots["lr"].enableAutoRange(y=False)  # from 0 (see _fit_rate): a constant rate would float
         self.legend = self.plots["loss"].addLegend(offset=(-4, 4), labelTextSize="8pt", brush=(255, 255, 255, 200))
         self._curves: dict[tuple[int, int], tuple[pg.PlotDataItem, Series, int]] = {}
         self._runs: list[RunRecord] = []
         self._last_plot = 0
         self._x_limit = 0.0
-        self._rate_limit = 0.0
+        self._y_ranges: dict[str, tuple[float, float]] = {}
         self._metric = "accuracy"
         self._drawn_at: dict[str, float] = {}
 
@@ -87,7 +85,8 @@ class TrainingCharts(QWidget):
         self.legend.clear()
         self._curves.clear()
         self._runs = list(runs)
-        self._x_limit = self._rate_limit = 0.0
+        self._x_limit = 0.0
+        self._y_ranges.clear()
         for index, run in enumerate(self._runs):
             colour = QColor(RUN_COLOURS[index % len(RUN_COLOURS)])
             for style_index, style in enumerate(_STYLES):
@@ -132,26 +131,40 @@ class TrainingCharts(QWidget):
                 grown = True
                 if len(series):
                     self._widen(float(series.x[-1]))
-                    if plot == "lr":
-                        self._fit_rate(float(series.y.max()))
+        if grown:
+            self._fit_y(plot)
         return grown
 
     def _widen(self, x: float) -> None:
         """Make room for ``x`` on the epoch axis in steps (1, 2, 5, 10, ... and the runs' planned epochs).
 
-        An axis that followed every new point would be redrawn, labels and all, on every refresh.
+        An axis that followed every new point would be redrawn, labels and all, on every refresh (so would
+        the curves clipped to the view).
         """
         if x <= self._x_limit:
             return
         planned = max((run.epochs for run in self._runs), default=0)
         self._x_limit = float(planned) if x <= planned <= 4 * x else _nice_ceiling(1.25 * x)
-        self.plots["loss"].setXRange(0, self._x_limit, padding=0.02)
+        for each in self.plots.values():  # the same epochs on all three (an X link would align them on screen)
+            each.setXRange(0, self._x_limit, padding=0.02)
 
-    def _fit_rate(self, highest: float) -> None:
-        """Show the learning rate from 0 to a little above its highest value."""
-        if highest > self._rate_limit:
-            self._rate_limit = _nice_ceiling(1.1 * highest)
-            self.plots["lr"].setYRange(0, self._rate_limit, padding=0.02)
+    def _fit_y(self, plot: str) -> None:
+        """Keep the values of ``plot`` in view, moving its range only when they leave it or fill too little of it.
+
+        The learning rate is shown from 0: a constant rate would otherwise float in an arbitrary band.
+        """
+        shown = [s for key, (_item, s, _size) in self._curves.items() if _STYLES[key[1]].plot == plot and len(s)]
+        if not shown:
+            return
+        low = 0.0 if plot == "lr" else min(float(s.y.min()) for s in shown)
+        high = max(float(s.y.max()) for s in shown)
+        old_low, old_high = self._y_ranges.get(plot, (math.inf, -math.inf))
+        span = max(high - low, abs(high) * 1e-3, 1e-12)
+        if old_low <= low and high <= old_high and span >= 0.6 * (old_high - old_low):
+            return
+        margin = 0.08 * span
+        self._y_ranges[plot] = (low if plot == "lr" else low - margin, high + margin)
+        self.plots[plot].setYRange(*self._y_ranges[plot], padding=0)
 
     def curve_data(self, run_index: int, plot: str, label: str) -> tuple[list[float], list[float]]:
         """The points a curve shows (``label`` "" is the per-step one), for tests and inspection."""

@@ -6,6 +6,7 @@ Events are applied to the run's record as they arrive; the widgets follow the re
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -42,6 +43,8 @@ from designer.ui.training.snapshot import same_training
 from designer.ui.training.status_text import progress_text, speed_text
 
 REFRESH_MS = 30
+PROGRESS_INTERVAL_S = 0.2
+"""The progress bar and speed need not change more often than a person can read them."""
 
 
 class TrainingPanel(QWidget):
@@ -62,6 +65,7 @@ class TrainingPanel(QWidget):
         self.live: LiveRun | None = None
         self.run_problems: list[Problem] = []
         self._tinted_scene: DesignScene | None = None
+        self._progress_shown_at = 0.0
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self._refresh)
@@ -265,7 +269,10 @@ class TrainingPanel(QWidget):
             return
         record = self.live.record
         if record is self.current:
-            self._show_progress(record)
+            now = time.monotonic()
+            if now - self._progress_shown_at >= PROGRESS_INTERVAL_S or {"start", "epoch"} & kinds:
+                self._progress_shown_at = now
+                self._show_progress(record)
             if "epoch" in kinds or "start" in kinds:
                 self.confusion.show_epoch(record.last_epoch, record.class_names)
             if "gradients" in kinds:

@@ -1,4 +1,4 @@
-"""The charts: one plot redrawn a tick, held-back redraws made later, axes that grow in steps."""
+"""The charts: one plot redrawn a tick, held-back redraws made later, axes that move in steps."""
 
 from __future__ import annotations
 
@@ -64,7 +64,24 @@ def test_the_epoch_axis_grows_in_steps_and_the_rate_starts_at_zero(qtbot, clock)
     charts.show_runs([run_with_steps(15, epochs=100)])
     (_, x_high), (y_low, y_high) = charts.plots["lr"].viewRange()
     assert x_high == pytest.approx(2.0, abs=0.1)  # 1.5 epochs so far: room up to 2, not to the planned 100
-    assert y_low == pytest.approx(0.0, abs=1e-3) and y_high == pytest.approx(0.05, rel=0.05)
+    assert (y_low, y_high) == pytest.approx((0.0, 0.02 * 1.08))  # the rate (0.02) from 0, with a margin
+
+
+def test_the_loss_range_moves_only_when_the_values_leave_it_or_shrink_well_inside(qtbot, clock):
+    charts = TrainingCharts()
+    qtbot.addWidget(charts)
+    record = run_with_steps(1)  # loss 1.0
+    charts.show_runs([record])
+    record.apply({"event": "step", "epoch": 1, "step": 2, "loss": 0.5})
+    charts.refresh(every_plot=True)
+    first = charts.plots["loss"].viewRange()[1]
+    assert first == pytest.approx([0.5 - 0.04, 1.0 + 0.04])
+    record.apply({"event": "step", "epoch": 1, "step": 3, "loss": 0.6})
+    charts.refresh(every_plot=True)
+    assert charts.plots["loss"].viewRange()[1] == first  # still inside: the axis stays as it is
+    record.apply({"event": "step", "epoch": 1, "step": 4, "loss": 2.0})
+    charts.refresh(every_plot=True)
+    assert charts.plots["loss"].viewRange()[1] == pytest.approx([0.5 - 0.12, 2.0 + 0.12])
     charts.show_runs([run_with_steps(40, epochs=10)])
     assert charts.plots["metric"].viewRange()[0][1] == pytest.approx(10.0, abs=0.3)  # 4 of 10 epochs: all 10
 
