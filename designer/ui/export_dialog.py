@@ -216,6 +216,8 @@ class ExportDialog(QDialog):
         self.open_folder.setEnabled(False)
         self.export_button.setEnabled(False)
         self.report.clear()
+        self.stage.setText("Loading torch and the exporter…")
+        self.stage.setStyleSheet("")
         self.progress.show()
         self._thread, self._worker = QThread(self), ExportWorker(self.design.snapshot(), options)
         self._worker.moveToThread(self._thread)

@@ -199,7 +199,9 @@ class Inspector(QScrollArea):
         if row is None or row.params is None:
             return "Output and parameters unknown until the problems above it are fixed"
         shape = format_shape(types[0].shape) if types else "—"
-        flops = f" · {format_flops(row.flops)} per sample" if row.flops else ""
+        length = summary.analysis.sequence_length
+        at = f" at T={length}" if length is not None else ""
+        flops = f" · {format_flops(row.flops)} per sample{at}" if row.flops else ""
         return f"Output <b>{shape}</b> · {row.params:,} parameters{flops}"
 
     # ---- edits ----------------------------------------------------------------------------

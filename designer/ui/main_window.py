@@ -197,7 +197,9 @@ class MainWindow(QMainWindow):
         self._params_label.setText(
             f"{len(self.document.design)} blocks · {at_least}{summary.total_params:,} parameters"
         )
-        self.flops_label.setText(f"{at_least}{format_flops(summary.total_flops)} per sample")
+        length = summary.analysis.sequence_length
+        at = f" at T={length}" if length is not None else ""
+        self.flops_label.setText(f"{at_least}{format_flops(summary.total_flops)} per sample{at}")
         self._params_label.setToolTip("Blocks with errors are not counted" if errors else "Trainable parameters")
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, size: int) -> QDockWidget:
