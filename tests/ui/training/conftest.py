@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,13 +10,7 @@ from PySide6.QtCore import Qt
 
 from designer.ui.main_window import MainWindow
 from designer.ui.training.panel import TrainingPanel
-
-FAKE_ENGINE = Path(__file__).with_name("fake_engine.py")
-
-
-def fake_command(scenario: str) -> list[str]:
-    """The engine command of the fake engine playing ``scenario`` (see fake_engine.py)."""
-    return [sys.executable, str(FAKE_ENGINE), scenario]
+from tests.ui.training.helpers import fake_command
 
 
 @pytest.fixture
@@ -44,7 +37,3 @@ def start_run(saved_window: MainWindow, qtbot) -> Callable[[str], TrainingPanel]
     if panel.running:
         panel.shutdown()
         qtbot.waitUntil(lambda: not panel.running, timeout=5000)
-
-
-def wait_for_end(qtbot, panel: TrainingPanel, timeout: int = 8000) -> None:
-    qtbot.waitUntil(lambda: not panel.running, timeout=timeout)

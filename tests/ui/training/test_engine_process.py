@@ -8,7 +8,7 @@ import pytest
 
 from designer.ui.training.engine_process import READ_CHUNK
 from designer.ui.training.event_lines import MAX_LINE_BYTES, EventLineReader
-from tests.ui.training.conftest import wait_for_end
+from tests.ui.training.helpers import wait_for_end
 
 STEP = {"event": "step", "epoch": 1, "step": 3, "loss": 0.5}
 

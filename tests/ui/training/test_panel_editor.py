@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from designer.ui.training.failure import failure_problems
-from tests.ui.training.conftest import fake_command, wait_for_end
+from tests.ui.training.helpers import fake_command, wait_for_end
 
 
 def test_a_design_error_names_its_block_in_the_problems(start_run, saved_window, qtbot):

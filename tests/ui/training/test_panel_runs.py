@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from designer.core.project_file import load_project
-from tests.ui.training.conftest import wait_for_end
+from tests.ui.training.helpers import wait_for_end
 
 
 def test_a_run_fills_the_charts_progress_and_confusion_matrix(start_run, qtbot):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from designer.ui.training.run_history import find_runs, load_run
-from tests.ui.training.conftest import wait_for_end
+from tests.ui.training.helpers import wait_for_end
 
 
 def test_the_panel_trains_with_the_real_engine_and_lists_the_run_afterwards(saved_window, qtbot):

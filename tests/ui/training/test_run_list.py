@@ -7,7 +7,7 @@ import json
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.ui.training.conftest import wait_for_end
+from tests.ui.training.helpers import wait_for_end
 
 
 def test_two_runs_are_labelled_by_their_difference_and_overlaid(start_run, monkeypatch, qtbot):

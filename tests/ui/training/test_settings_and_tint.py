@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from designer.ui.training.gradient_scale import STOPS, GradientScale
-from tests.ui.training.conftest import wait_for_end
+from tests.ui.training.helpers import wait_for_end
 
 
 def test_a_setting_edited_in_the_form_is_saved_in_the_project_and_undone(saved_window):
