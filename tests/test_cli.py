@@ -2,6 +2,7 @@ import json
 import subprocess
 import sys
 
+import onnxruntime
 import pytest
 
 from designer.cli import main
@@ -48,7 +49,7 @@ def test_new_check_and_summary(tmp_path, capsys):
         "output": "N×64×11×11",
         "params": 18_496,
         "flops": 2 * 64 * 11 * 11 * 32 * 9,
-        "activation_bytes": 64 * 64 * 11 * 11 * 4,
+        "activation_bytes": summary["memory"]["batch_size"] * 64 * 11 * 11 * 4,
         "used": True,
     }
     assert summary["total_flops"] == 5_262_080
@@ -112,3 +113,53 @@ def test_installed_command_runs(tmp_path):
         [sys.executable, "-m", "designer", "check", str(tmp_path / "absent.json")], capture_output=True, text=True
     )
     assert result.returncode == 2 and "No such file" in result.stderr
+
+
+def test_export_weights_and_its_check(tmp_path, capsys):
+    path = tmp_path / "net.json"
+    run(capsys, "new", "--template", "mlp-tabular", "-o", str(path))
+    code, out, err = run(capsys, "export", str(path), "--format", "weights", "-o", str(tmp_path / "w.pt"))
+    assert (code, err) == (0, "")
+    assert out.splitlines()[1] == "6 tensors read back with weights_only=True: identical"
+
+
+def test_export_refusals_exit_1_with_the_reason(tmp_path, capsys):
+    path = tmp_path / "net.json"
+    run(capsys, "new", "--template", "seed-cnn", "-o", str(path))
+    out_file = str(tmp_path / "m.onnx")
+    code, _, err = run(capsys, "export", str(path), "--format", "onnx", "-o", out_file, "--opset", "17")
+    assert code == 1 and err == f"designer: {path}: opset 17 cannot be written: choose an opset from 18 to 23\n"
+    code, _, err = run(capsys, "export", str(path), "--format", "onnx", "-o", out_file, "--weights", "nowhere.pt")
+    assert code == 1 and err == f"designer: {path}: nowhere.pt does not exist\n"
+    document = json.loads(path.read_text())
+    document["design"]["blocks"][8]["params"]["in_features"] = 3136
+    path.write_text(json.dumps(document))
+    code, _, err = run(capsys, "export", str(path), "--format", "pytorch", "-o", str(tmp_path / "m.py"))
+    assert code == 1 and "designer: " + f"{path}: the design has errors: fc1: expects 3136 features" in err
+    assert not (tmp_path / "m.py").exists()
+
+
+def test_export_unwritable_or_unreadable_exits_2(tmp_path, capsys):
+    path = tmp_path / "net.json"
+    run(capsys, "new", "--template", "mlp-tabular", "-o", str(path))
+    code, _, err = run(capsys, "export", str(path), "--format", "weights", "-o", str(tmp_path / "no" / "w.pt"))
+    assert (
+        code == 2
+        and err == f"designer: cannot write {tmp_path / 'no' / 'w.pt'}: folder {tmp_path / 'no'} does not exist\n"
+    )
+    code, _, err = run(capsys, "export", str(tmp_path / "absent.json"), "--format", "weights", "-o", "w.pt")
+    assert code == 2 and err.startswith(f"designer: cannot read {tmp_path / 'absent.json'}")
+
+
+def test_export_onnx_prints_the_parity_report_and_fails_outside_the_tolerance(tmp_path, capsys):
+    path = tmp_path / "net.json"
+    run(capsys, "new", "--template", "mlp-tabular", "-o", str(path))
+    code, out, _ = run(
+        capsys, "export", str(path), "--format", "onnx", "-o", str(tmp_path / "m.onnx"), "--tolerance", "0"
+    )
+    lines = out.splitlines()
+    assert code == 1
+    assert lines[1:3] == ["onnx.checker (full check): passed, opset 18", "dynamic sizes: batch"]
+    assert lines[3] == f"parity with torch in onnxruntime {onnxruntime.__version__} (tolerance 0): FAILED"
+    assert [line.split()[:2] for line in lines[4:]] == [["batch", "1"], ["batch", "3"], ["batch", "17"]]
+    assert any(line.endswith("FAIL") for line in lines[4:])
