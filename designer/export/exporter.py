@@ -61,11 +61,10 @@ def export_model(
     started = time.perf_counter()
     report("compiling the design" + (f" with the weights of {weights}" if weights else ""))
     model = prepare(design, weights)
-    if format == "onnx":
-        report("pre-flight check")
-        problems = preflight(design, opset)
-        if problems:
-            raise ExportError(problems)
+    report("pre-flight check")
+    problems = preflight(design, format, opset)
+    if problems:
+        raise ExportError(problems)
     result = ExportResult(format)
     if model.weights is not None:
         result.checks.append(f"weights: {model.weights}")

@@ -1,4 +1,4 @@
-"""Before an ONNX export: which blocks cannot be exported at the chosen opset, and why."""
+"""Before an export: which blocks cannot be exported in the chosen format (and ONNX opset), and why."""
 
 from __future__ import annotations
 
@@ -34,6 +34,11 @@ def _fixes_length(what: str, fix: str) -> Rule:
     return rule
 
 
+NOT_TORCH = {
+    "OnnxOp": "it runs an imported ONNX operator in ONNX Runtime, which torch cannot trace or write as code — fix: "
+    "replace it with Designer blocks",
+}
+"""Block kinds that only the weights format can take, and why."""
 RULES: dict[str, Rule] = {
     "ConvTranspose2d": _conv_transpose,
     "RNN": _fixes_length("of the steps an Elman RNN unrolls", f"use a GRU or LSTM, or {_FIXED_LENGTH}"),
@@ -42,16 +47,21 @@ RULES: dict[str, Rule] = {
 """Per block kind: why a block with these resolved parameters and inputs cannot be exported, or None."""
 
 
-def preflight(design: DesignGraph, opset: int) -> list[str]:
-    """One message per reason the design cannot be exported to ONNX at ``opset``; empty when it can."""
+def preflight(design: DesignGraph, format: str, opset: int) -> list[str]:
+    """One message per reason the design cannot be exported as ``format`` (ONNX at ``opset``); empty when it can."""
+    if format == "weights":
+        return []
     highest = min(HIGHEST_OPSET, onnx.defs.onnx_opset_version())
-    if not LOWEST_OPSET <= opset <= highest:
+    if format == "onnx" and not LOWEST_OPSET <= opset <= highest:
         return [f"opset {opset} cannot be written: choose an opset from {LOWEST_OPSET} to {highest}"]
     report = infer(design)
     problems = []
     for block_id in report.order:
         block = design.block(block_id)
-        rule = RULES.get(block.kind)
+        if block.kind in NOT_TORCH:
+            problems.append(f"{block.name} ({block.kind}) cannot be exported as {format}: {NOT_TORCH[block.kind]}")
+            continue
+        rule = RULES.get(block.kind) if format == "onnx" else None
         reason = rule(report.params[block_id], report.inputs[block_id]) if rule and block_id in report.params else None
         if reason:
             problems.append(f"{block.name} ({block.kind}) cannot be exported to ONNX: {reason}")

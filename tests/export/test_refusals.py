@@ -33,7 +33,7 @@ def test_a_design_with_errors_is_refused_with_its_own_messages(tmp_path, format)
 def test_preflight_names_each_block_and_why():
     post = [("Permute", {"dims": [0, 2, 1]}), ("MaxPool1d", {"kernel_size": 1})]
     design = block_design("RNN", {"hidden_size": 3}, [SEQUENCE], post=post)
-    problems = preflight(design, 18)
+    problems = preflight(design, "onnx", 18)
     assert problems == [
         "block (RNN) cannot be exported to ONNX: torch's exporter fixes the length of the steps an Elman RNN "
         "unrolls, so the model would refuse other lengths — fix: use a GRU or LSTM, or turn off variable_length on "
@@ -43,13 +43,13 @@ def test_preflight_names_each_block_and_why():
         "export at its declared length",
     ]
     fixed = block_design("RNN", {"hidden_size": 3}, [{**SEQUENCE, "variable_length": False}])
-    assert preflight(fixed, 18) == []
+    assert preflight(fixed, "onnx", 18) == []
 
 
 def test_preflight_refuses_what_onnx_convtranspose_cannot_do():
     params = {"out_channels": 2, "stride": 1, "dilation": 2, "output_padding": 1}
     design = block_design("ConvTranspose2d", params, [{"data": "image", "shape": [1, 5, 5]}])
-    assert preflight(design, 18) == [
+    assert preflight(design, "onnx", 18) == [
         "block (ConvTranspose2d) cannot be exported to ONNX: output_padding 1 is not smaller than stride 1: torch "
         "allows it (with dilation) but ONNX's ConvTranspose does not — fix: lower output_padding below the stride"
     ]
@@ -57,7 +57,7 @@ def test_preflight_refuses_what_onnx_convtranspose_cannot_do():
 
 @pytest.mark.parametrize("opset", [17, 99])
 def test_opsets_outside_what_the_exporter_writes(opset):
-    assert preflight(load_template("mlp-tabular").design, opset) == [
+    assert preflight(load_template("mlp-tabular").design, "onnx", opset) == [
         f"opset {opset} cannot be written: choose an opset from 18 to 23"
     ]
 
@@ -118,3 +118,13 @@ def test_weights_files_are_read_without_running_code(tmp_path, capsys, content, 
     (problem,) = refusal(load_template("mlp-tabular").design, "weights", tmp_path / "out.pt", weights=path)
     assert problem.startswith(f"{path} ") and message in problem
     assert "this must never run" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("format", ["onnx", "pytorch", "pt2"])
+def test_an_imported_onnx_operator_is_refused_except_for_weights(format):
+    design = block_design("OnnxOp", {"op_type": "Erf"}, [{"data": "features", "shape": [3]}])
+    assert preflight(design, format, 18) == [
+        f"block (OnnxOp) cannot be exported as {format}: it runs an imported ONNX operator in ONNX Runtime, which "
+        "torch cannot trace or write as code — fix: replace it with Designer blocks"
+    ]
+    assert preflight(design, "weights", 18) == []
