@@ -142,7 +142,7 @@ def _metrics(values: dict[str, Any]) -> str:
         elif name == "accuracy":
             parts.append(f"{name} {100 * value:.1f} %")
         else:
-            parts.append(f"{name} {value:.4g}")
+            parts.append(f"{name} {value:#.4g}")
     return " ".join(parts)
 
 
