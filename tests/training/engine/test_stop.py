@@ -9,9 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import torch
 
 from designer.core.project_file import save_project
+from designer.training.engine import RunRequest, train
 from designer.training.stopping import StopRequest
 from tests.training.engine.helpers import digits_project, of_kind, run
 
@@ -27,8 +29,6 @@ def test_a_stop_during_an_epoch_keeps_the_last_finished_epoch(tmp_path):
         events.append(event)
         if event["event"] == "step" and event["epoch"] == 2:
             stop.set()
-
-    from designer.training.engine import RunRequest, train
 
     train(RunRequest(digits_project(epochs=50, batch_size=32), None, tmp_path / "run"), [listen], stop)
     done = events[-1]
@@ -86,9 +86,22 @@ def test_a_stop_line_on_stdin_ends_the_engine(tmp_path):
     assert (tmp_path / "run" / "summary.json").exists()
 
 
-def test_sigterm_ends_the_engine_the_same_way(tmp_path):
-    engine = _engine(tmp_path)
-    events = _wait_for_training(engine)
-    engine.send_signal(signal.SIGTERM)
-    events = _finish(engine, events)
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_sigterm_and_sigint_stop_a_run(tmp_path, signum):
+    stop = StopRequest()
+    restore = stop.on_signals()
+    events: list[dict] = []
+
+    def listen(event: dict) -> None:
+        events.append(event)
+        if event["event"] == "epoch":
+            os.kill(os.getpid(), signum)
+
+    try:
+        train(RunRequest(digits_project(epochs=50), None, tmp_path / "run"), [listen], stop)
+    finally:
+        restore()
     assert events[-1]["event"] == "done" and events[-1]["reason"] == "stopped"
+    assert (
+        signal.getsignal(signal.SIGTERM) is not None and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    )
