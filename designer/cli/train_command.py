@@ -42,6 +42,8 @@ def _train(args: argparse.Namespace) -> int:
     project = load_project(args.file)
     if args.resume is not None and not args.resume.is_dir():
         return fail(f"cannot resume {args.resume}: there is no such run folder")
+    if args.out is not None and args.out.is_dir() and any(args.out.iterdir()):
+        return fail(f"{args.out} already holds files; choose a new or empty folder, or continue a run with --resume")
     from designer.training.engine import RunRequest, train
     from designer.training.event_log import json_lines
     from designer.training.stopping import StopRequest

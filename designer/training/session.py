@@ -6,6 +6,7 @@ import math
 import platform
 import time
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -100,10 +101,11 @@ class Session:
         resolve_training_settings(config["settings"])
         return self.run.load_project(), config
 
-    def _base_dir(self, config: dict[str, Any]) -> Any:
+    def _base_dir(self, config: dict[str, Any]) -> Path | None:
+        """The folder relative data paths are read from: the project file's, or the one a resumed run recorded."""
         if self.request.project_path is not None:
             return self.request.project_path.resolve().parent
-        return config.get("base_dir")
+        return Path(config["base_dir"]) if config.get("base_dir") else None
 
     def _fit_design(self, project: Project, dataset: Dataset) -> list[str]:
         """Set the snapshot's Input and Output to the data; one warning per change."""

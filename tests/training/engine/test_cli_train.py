@@ -74,6 +74,14 @@ def test_resuming_a_folder_that_is_not_there_exits_2(tmp_path, capsys):
     assert code == 2 and "nowhere" in err
 
 
+def test_a_run_never_writes_over_a_folder_that_holds_files(tmp_path, capsys):
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "notes.txt").write_text("mine")
+    code, _, err = _train(capsys, _project(tmp_path), "--out", tmp_path / "run")
+    assert code == 2 and "already holds files" in err
+    assert [p.name for p in (tmp_path / "run").iterdir()] == ["notes.txt"]
+
+
 def test_resume_from_the_command_line(tmp_path, capsys):
     path = _project(tmp_path)
     assert _train(capsys, path, "--epochs", "1", "--out", tmp_path / "run", "--quiet")[0] == 0
