@@ -46,7 +46,9 @@ class Analysis:
     """Per sample, blocks that feed an Output only."""
     parameters: int
     activation_bytes: int
-    """Every used block's output, for the whole batch: what training keeps for the backward pass."""
+    """Every used block's output, for the whole batch: what training keeps for the backward pass between blocks.
+    Tensors kept inside a block are not counted, so recurrent and attention blocks (whose gates, states and
+    attention weights torch keeps per step) need several times more; ``benchmarks/export_templates.py`` measures it."""
 
     @property
     def weight_bytes(self) -> int:
