@@ -54,7 +54,7 @@ def _train(args: argparse.Namespace) -> int:
     with ExitStack() as stack:
         listeners = []
         if args.events == "-":
-            listeners.append(json_lines(sys.stdout))
+            listeners.append(json_lines(sys.stdout, on_closed=stop.set))  # the GUI has gone: stop, keep the files
         elif args.events:
             try:
                 listeners.append(json_lines(stack.enter_context(open(args.events, "a", encoding="utf-8"))))
@@ -83,9 +83,13 @@ class Progress:
 
     def __call__(self, event: dict[str, Any]) -> None:
         handler = getattr(self, f"_on_{event['event']}", None)
-        if handler is not None:
+        if handler is None or self.stream.closed:
+            return
+        try:
             handler(event)
             self.stream.flush()
+        except BrokenPipeError:  # e.g. piped into head: the run goes on, its folder records everything
+            self.stream.close()
 
     def _on_start(self, event: dict[str, Any]) -> None:
         self.start = event

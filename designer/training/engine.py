@@ -37,11 +37,19 @@ class RunRequest:
 def train(
     request: RunRequest, listeners: list[Listener] | None = None, stop: StopRequest | None = None
 ) -> dict[str, Any]:
-    """Run the training ``request`` describes; returns the last event (``done`` or ``error``)."""
+    """Run the training ``request`` describes; returns the last event (``done`` or ``error``).
+
+    ``request.out`` should be a new or empty folder: the run's files replace any of the same name.
+    """
     events = EventLog(listeners)
     stop = stop or StopRequest()
-    run = RunFolder(_run_path(request)).create()
-    with run.file(EVENTS).open("a", encoding="utf-8") as event_file:
+    run = RunFolder(_run_path(request))
+    try:
+        event_file = run.create().file(EVENTS).open("a", encoding="utf-8")
+    except OSError as exc:
+        message = f"cannot write the run folder {run.path}: {exc.strerror or exc}; choose another folder"
+        return events.emit("error", kind="settings", message=message, run=str(run.path))
+    with event_file:
         events.listeners.insert(0, json_lines(event_file))
         try:
             last = Session(request, run, events, stop).execute()

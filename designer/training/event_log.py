@@ -31,12 +31,24 @@ class EventLog:
         return event
 
 
-def json_lines(stream: IO[str]) -> Listener:
-    """A listener writing one JSON object per line to ``stream``, flushed at once so a reader sees it."""
+def json_lines(stream: IO[str], on_closed: Callable[[], None] | None = None) -> Listener:
+    """A listener writing one JSON object per line to ``stream``, flushed at once so a reader sees it.
+
+    When the reader has gone (a closed pipe), writing stops and ``on_closed`` is called once.
+    """
+    closed = False
 
     def write(event: dict[str, Any]) -> None:
-        stream.write(json.dumps(event, allow_nan=False) + "\n")
-        stream.flush()
+        nonlocal closed
+        if closed:
+            return
+        try:
+            stream.write(json.dumps(event, allow_nan=False) + "\n")
+            stream.flush()
+        except (OSError, ValueError):
+            closed = True
+            if on_closed is not None:
+                on_closed()
 
     return write
 

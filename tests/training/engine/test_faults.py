@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import torch
 
 from designer.compiler.compile import compile_design
 from designer.training import session
+from designer.training.engine import RunRequest, train
+from designer.training.event_log import json_lines
+from designer.training.stopping import StopRequest
 from tests.training.engine.helpers import digits_project, of_kind, run
 
 
@@ -90,3 +94,21 @@ def test_a_device_that_is_not_there_is_a_settings_error(tmp_path, monkeypatch):
     error = run(digits_project(device="cuda"), tmp_path / "run")[-1]
     assert error["kind"] == "settings" and "training.device: cuda is not available" in error["message"]
     assert of_kind(run(digits_project(precision="bf16"), tmp_path / "cpu")[-1:], "error")[0]["kind"] == "settings"
+
+
+def test_a_run_folder_that_cannot_be_made_is_a_settings_error(tmp_path):
+    (tmp_path / "file").write_text("")
+    error = run(digits_project(), tmp_path / "file" / "run")[-1]
+    assert error["kind"] == "settings" and "cannot write the run folder" in error["message"]
+
+
+def test_a_reader_that_went_away_stops_the_run(tmp_path):
+    class ClosedPipe(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    stop = StopRequest()
+    listener = json_lines(ClosedPipe(), on_closed=stop.set)
+    result = train(RunRequest(digits_project(epochs=50), None, tmp_path / "run"), [listener], stop)
+    assert result["event"] == "done" and result["reason"] == "stopped"
+    assert (tmp_path / "run" / "summary.json").exists()
