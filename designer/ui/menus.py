@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
 
+from designer.ui.import_dialog import open_import_dialog
+
 if TYPE_CHECKING:
     from designer.ui.main_window import MainWindow
 
@@ -30,6 +32,7 @@ class Actions:
     open: QAction
     export_diagram: QAction
     export_model: QAction
+    import_model: QAction
     quit: QAction
     undo: QAction
     redo: QAction
@@ -68,6 +71,7 @@ def build_menus(window: MainWindow) -> Actions:
         new=action("&New…", files.new, QKeySequence.StandardKey.New),
         export_diagram=action("&Export Diagram…", files.export_diagram, "Ctrl+E"),
         export_model=action("Export &Model…", window.export_model, "Ctrl+Shift+E"),
+        import_model=action("&Import Model…", lambda: open_import_dialog(window), "Ctrl+I"),
         open=action("&Open…", files.open, QKeySequence.StandardKey.Open),
         save=action("&Save", files.save, QKeySequence.StandardKey.Save),
         save_as=action("Save &As…", files.save_as, QKeySequence.StandardKey.SaveAs),
@@ -104,7 +108,7 @@ def build_menus(window: MainWindow) -> Actions:
     window.recent_files.attach(file_menu.addMenu("Open &Recent"))
     file_menu.addActions([acts.save, acts.save_as])
     file_menu.addSeparator()
-    file_menu.addActions([acts.export_diagram, acts.export_model])
+    file_menu.addActions([acts.import_model, acts.export_diagram, acts.export_model])
     file_menu.addSeparator()
     file_menu.addAction(acts.quit)
     edit_menu = bar.addMenu("&Edit")
