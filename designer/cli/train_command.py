@@ -27,7 +27,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     train.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), help="where to train (default: auto)")
     train.add_argument("--out", type=Path, help="run folder (default: runs/<project>-<date-time> beside FILE)")
     train.add_argument("--events", metavar="PATH|-", help="write events as JSON lines to PATH, or to stdout with -")
-    train.add_argument("--resume", type=Path, metavar="RUN", help="continue run folder RUN from its last epoch")
+    train.add_argument(
+        "--resume",
+        type=Path,
+        metavar="RUN",
+        help="continue run folder RUN (its own design snapshot and settings) after its last finished epoch; "
+        "--epochs gives the new total",
+    )
     train.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     train.set_defaults(run=_train)
 
