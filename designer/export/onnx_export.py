@@ -32,7 +32,7 @@ def export_onnx(model: PreparedModel, path: Path, opset: int) -> None:
     inputs = model.example_inputs(EXPORT_BATCH, model.length)
     batch, length = Dim(BATCH_DIM, min=1), Dim(LENGTH_DIM, min=1)
     dynamic = {i.name: {0: batch, 1: length} if i.declared_length is not None else {0: batch} for i in model.inputs}
-    _forget_recurrent_dispatch()
+    forget_recurrent_dispatch()
     try:
         with quiet():
             torch.onnx.export(
@@ -50,11 +50,11 @@ def export_onnx(model: PreparedModel, path: Path, opset: int) -> None:
         raise ExportError([f"torch could not export the model to ONNX: {first_line(exc)}"]) from None
 
 
-def _forget_recurrent_dispatch() -> None:
-    """Let the exporter's loop-based LSTM and GRU decompositions take effect on every export, not just the first.
+def forget_recurrent_dispatch() -> None:
+    """Let torch's loop-based LSTM and GRU decompositions take effect on every export, not just the first.
 
-    torch 2.13's exporter swaps them in for a dynamic length by editing the ops' kernels without clearing their
-    dispatch caches, so once an LSTM or GRU has run in this process, later exports unroll it and fix the length.
+    torch 2.13 swaps them in for a dynamic length by editing the ops' kernels without clearing their dispatch
+    caches, so once an LSTM or GRU has run in this process, later exports unroll it and fix the length.
     """
     for op in (torch.ops.aten.lstm.input, torch.ops.aten.gru.input):
         cache = getattr(op, "_dispatch_cache", None)

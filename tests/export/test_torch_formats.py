@@ -24,13 +24,16 @@ def test_a_program_with_a_dynamic_batch(tmp_path):
             assert torch.equal(program(*x), model.module(*x))
 
 
-def test_a_length_torch_export_cannot_keep_varying_is_fixed_and_said_so(tmp_path):
-    design = block_design(
-        "LSTM",
-        {"hidden_size": 3, "output": "last step"},
-        [{"data": "sequence", "shape": [10, 2], "variable_length": True}],
-    )
+def test_recurrent_programs_keep_a_varying_length(tmp_path):
+    design = load_template("lstm-classifier").design
     result = export_model(design, "pt2", tmp_path / "lstm.pt2")
+    assert result.passed and result.checks == ["dynamic sizes: batch, length"]
+    assert {r.length for r in result.parity.runs} == {24, 8}
+
+
+def test_a_length_torch_export_cannot_keep_varying_is_fixed_and_said_so(tmp_path):
+    sequence = {"data": "sequence", "shape": [10, 2], "variable_length": True}
+    result = export_model(block_design("RNN", {"hidden_size": 3}, [sequence]), "pt2", tmp_path / "rnn.pt2")
     assert result.passed
     assert result.checks == [
         "dynamic sizes: batch",
