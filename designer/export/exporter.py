@@ -68,7 +68,12 @@ def export_model(
     result = ExportResult(format)
     if model.weights is not None:
         result.checks.append(f"weights: {model.weights}")
-    _EXPORTERS[format](_Job(model, path, title, opset, tolerance, result, report))
+    try:
+        _EXPORTERS[format](_Job(model, path, title, opset, tolerance, result, report))
+    except ExportError:
+        for written in result.files:  # a file that failed its checks must not pass for a good one
+            written.unlink(missing_ok=True)
+        raise
     result.seconds = time.perf_counter() - started
     return result
 
@@ -87,7 +92,7 @@ class _Job:
 def _onnx(job: _Job) -> None:
     job.progress(f"exporting to ONNX opset {job.opset}")
     export_onnx(job.model, job.path, job.opset)
-    job.result.files.append(job.path)
+    job.result.files.append(job.path)  # only now is it ours to remove if a check fails
     job.progress("checking the ONNX file")
     job.result.checks += check_onnx(job.path, job.model)
     job.progress("comparing outputs in onnxruntime")

@@ -52,3 +52,13 @@ def test_the_onnx_check_catches_a_length_the_exporter_fixed(tmp_path):
     assert exc.value.problems == [
         "the exporter fixed the sequence length of input x1 at 8, so the ONNX model would refuse other sizes"
     ]
+
+
+def test_a_file_that_fails_its_checks_is_removed(tmp_path, monkeypatch):
+    def frozen(path, model):
+        raise ExportError(["the exporter fixed the batch size of input features at 2"])
+
+    monkeypatch.setattr("designer.export.exporter.check_onnx", frozen)
+    with pytest.raises(ExportError):
+        export_model(load_template("mlp-tabular").design, "onnx", tmp_path / "mlp.onnx")
+    assert list(tmp_path.iterdir()) == []
