@@ -200,7 +200,7 @@ class BoolEditor(ParamEditor):
         super().__init__(param)
         self.check = QCheckBox()
         self._layout.addWidget(self.check, 1)
-        self.check.toggled.connect(self.edited.emit)
+        self.check.checkStateChanged.connect(self._on_state_changed)
 
     def show_value(self, value: Any, resolved: Any = None) -> None:
         self.check.blockSignals(True)
@@ -212,6 +212,11 @@ class BoolEditor(ParamEditor):
         self.check.blockSignals(True)
         self.check.setCheckState(Qt.CheckState.PartiallyChecked)
         self.check.blockSignals(False)
+
+    def _on_state_changed(self, state: Qt.CheckState) -> None:
+        if state != Qt.CheckState.PartiallyChecked:  # a click on "mixed" checks it, for all
+            self.check.setTristate(False)
+            self.edited.emit(state == Qt.CheckState.Checked)
 
 
 class ChoiceEditor(ParamEditor):

@@ -106,6 +106,9 @@ class BlockItem(QGraphicsItem):
         count = max(len(ports), len(block.spec.outputs), 1)
         self.prepareGeometryChange()
         self._height = max(theme.BLOCK_MIN_HEIGHT, 20.0 + count * theme.PORT_SPACING)
+        # Qt asks for these several times per repaint, for every block: work them out once.
+        self._body = QRectF(-theme.BLOCK_WIDTH / 2, -self._height / 2, theme.BLOCK_WIDTH, self._height)
+        self._bounds = self._body.adjusted(-6, -6, 7, 8)
         self._sync_ports(self.inputs, ports, is_output=False)
         self._sync_ports(self.outputs, block.spec.outputs, is_output=True)
         self._layout_text()
@@ -148,10 +151,10 @@ class BlockItem(QGraphicsItem):
 
     # ---- drawing --------------------------------------------------------------------------
     def body(self) -> QRectF:
-        return QRectF(-theme.BLOCK_WIDTH / 2, -self._height / 2, theme.BLOCK_WIDTH, self._height)
+        return QRectF(self._body)
 
     def boundingRect(self) -> QRectF:
-        return self.body().adjusted(-6, -6, 7, 8)
+        return self._bounds
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()

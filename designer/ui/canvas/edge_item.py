@@ -22,6 +22,7 @@ SKIP_DISTANCE = 2.2 * theme.BLOCK_WIDTH
 """An edge longer than this passes over blocks in between, so it arches clear of them."""
 RETURN_REACH = 60.0
 """How far an edge back to an earlier row swings out beside its ends."""
+BOUNDS_PEN_WIDTH = 9.0
 
 
 def curve(start: QPointF, end: QPointF, arch: float = 0.0) -> QPainterPath:
@@ -90,10 +91,11 @@ class EdgeItem(QGraphicsPathItem):
         super().__init__()
         self.connection = connection
         self._hovered = False
-        self.detailed = True
         self.label = EdgeLabel(self)
         self.label.hide()
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        # Never drawn (paint chooses its own pens); its width makes Qt's own bounding rect room for the widest.
+        self.setPen(QPen(Qt.GlobalColor.transparent, BOUNDS_PEN_WIDTH))
         self.setAcceptHoverEvents(True)
         self.setZValue(0)
 
@@ -108,27 +110,15 @@ class EdgeItem(QGraphicsPathItem):
         if text == self.label.text() and self.toolTip():
             return
         self.label.set_text(text)
-        self.label.setVisible(bool(text) and self.detailed)
+        self.label.setVisible(bool(text))
         self.setToolTip(f"{text}" if text else "shape unknown: see the problems list")
-
-    def set_detailed(self, detailed: bool) -> None:
-        """Far out, hide the shape tag and draw a thin line."""
-        self.detailed = detailed
-        self.label.setVisible(detailed and bool(self.label.text()))
 
     def shape(self) -> QPainterPath:
         stroker = QPainterPathStroker()
         stroker.setWidth(12)
         return stroker.createStroke(self.path())
 
-    def boundingRect(self) -> QRectF:
-        return super().boundingRect().adjusted(-4, -4, 4, 4)
-
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        if not self.detailed:
-            painter.setPen(QPen(theme.SELECTION if self.isSelected() else theme.EDGE, 0))  # one pixel, any zoom
-            painter.drawPath(self.path())
-            return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if self.isSelected():
             pen = QPen(theme.SELECTION, 2.6)

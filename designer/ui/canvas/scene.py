@@ -7,10 +7,10 @@ that the window hands to the editor, which pushes undo commands; the scene then 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QPointF, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QPainterPath
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
 
-from designer.core.design import Connection, DesignGraph
+from designer.core.design import Connection, DesignGraph, id_order
 from designer.core.inference import Problem
 from designer.ui.canvas.block_item import BlockItem, PortItem
 from designer.ui.canvas.connect_gesture import ConnectGesture
@@ -35,6 +35,7 @@ class DesignScene(QGraphicsScene):
         self.edges: dict[Connection, EdgeItem] = {}
         self._edges_at: dict[str, set[Connection]] = {}
         self.detailed = True
+        self._overview: QPainterPath | None = None
         self._gesture: ConnectGesture | None = None
         self._handlers = {
             "block_added": self._on_block_added,
@@ -65,7 +66,8 @@ class DesignScene(QGraphicsScene):
 
     # ---- selection ------------------------------------------------------------------------
     def selected_block_ids(self) -> list[str]:
-        return [item.block_id for item in self.selectedItems() if isinstance(item, BlockItem)]
+        """The selected blocks, in the order they were added to the design."""
+        return sorted((item.block_id for item in self.selectedItems() if isinstance(item, BlockItem)), key=id_order)
 
     def selected_connections(self) -> list[Connection]:
         return [item.connection for item in self.selectedItems() if isinstance(item, EdgeItem)]
@@ -88,14 +90,25 @@ class DesignScene(QGraphicsScene):
 
     # ---- level of detail ------------------------------------------------------------------
     def set_detailed(self, detailed: bool) -> None:
-        """Show names, ports and shape labels, or (far out) only plain block rectangles and edges."""
+        """Show names, ports, edges and shape labels, or (far out) only plain block rectangles.
+
+        Far out the view draws all edges at once from :meth:`edge_overview` instead of item by item.
+        """
         if detailed == self.detailed:
             return
         self.detailed = detailed
         for item in self.blocks.values():
             item.set_detailed(detailed)
         for edge in self.edges.values():
-            edge.set_detailed(detailed)
+            edge.setVisible(detailed)
+
+    def edge_overview(self) -> QPainterPath:
+        """Every edge's curve in one path."""
+        if self._overview is None:
+            self._overview = QPainterPath()
+            for edge in self.edges.values():
+                self._overview.addPath(edge.path())
+        return self._overview
 
     # ---- following the design -------------------------------------------------------------
     def apply_report(self) -> None:
@@ -135,7 +148,7 @@ class DesignScene(QGraphicsScene):
 
     def _on_connected(self, connection: Connection) -> None:
         edge = EdgeItem(connection)
-        edge.set_detailed(self.detailed)
+        edge.setVisible(self.detailed)
         self.edges[connection] = edge
         self._edges_at[connection.source].add(connection)
         self._edges_at[connection.target].add(connection)
@@ -146,6 +159,7 @@ class DesignScene(QGraphicsScene):
 
     def _on_disconnected(self, connection: Connection) -> None:
         self.removeItem(self.edges.pop(connection))
+        self._overview = None
         for block_id in (connection.source, connection.target):
             self._edges_at[block_id].discard(connection)
         self._refresh_ports(connection)
@@ -157,6 +171,7 @@ class DesignScene(QGraphicsScene):
 
     def _place(self, edge: EdgeItem) -> None:
         c = edge.connection
+        self._overview = None
         target = self.blocks[c.target].inputs[c.target_port]
         # Skip connections arch over the row: below it into a lower port, above it otherwise.
         edge.set_ends(self.blocks[c.source].outputs[c.source_port].scenePos(), target.scenePos(), target.y() or -1.0)
@@ -174,12 +189,12 @@ class DesignScene(QGraphicsScene):
     def _refresh_ports(self, connection: Connection) -> None:
         """Fill the ports at both ends of ``connection`` when they are in use."""
         if connection.source in self.blocks:
-            used = {c.source_port for c in self.design.outgoing(connection.source)}
+            used = {c.source_port for c in self._edges_at[connection.source] if c.source == connection.source}
             for name, port in self.blocks[connection.source].outputs.items():
                 port.connected = name in used
                 port.update()
         if connection.target in self.blocks:
-            used = set(self.design.incoming(connection.target))
+            used = {c.target_port for c in self._edges_at[connection.target] if c.target == connection.target}
             for name, port in self.blocks[connection.target].inputs.items():
                 port.connected = name in used
                 port.update()

@@ -251,6 +251,11 @@ class DesignView(QGraphicsView):
     # ---- background -----------------------------------------------------------------------
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
         painter.fillRect(rect, theme.CANVAS_BACKGROUND)
+        scene = self.scene()
+        if isinstance(scene, DesignScene) and not scene.detailed:
+            painter.setPen(QPen(theme.EDGE, 0))  # one pixel at any zoom
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(scene.edge_overview())
         step = theme.GRID_STEP * (2 if self.zoom() < 0.6 else 1)
         if step * self.zoom() < 8:
             return
