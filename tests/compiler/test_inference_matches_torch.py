@@ -282,6 +282,7 @@ GENERATORS = {
     "Add": merge,
     "Multiply": merge,
     "Concat": concat,
+    "OnnxOp": plain(any_float, op_type=["Relu", "Sigmoid", "Identity"]),  # element-wise ONNX operators
 }
 
 
