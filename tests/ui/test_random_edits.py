@@ -4,6 +4,7 @@ import random
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QPointF
 
 from designer.core.blocks import REGISTRY
 from designer.core.design import Connection
@@ -61,13 +62,31 @@ def _random_edit(rng: random.Random, window) -> None:
     elif roll < 0.8:
         editor.rename(rng.choice(blocks), rng.choice(["a", "b", "conv1", "fc2", "x_1", "1bad", "forward", "ok name"]))
     elif roll < 0.82:
-        editor.auto_layout()
+        editor.auto_layout(rng.choice(["left-to-right", "top-to-bottom"]), rng.choice([None, 1.4]))
+    elif roll < 0.87:
+        _random_arrangement(rng, window, blocks)
     elif roll < 0.93:
         for _ in range(rng.randint(1, 3)):
             window.menu_actions.undo.trigger()
     else:
         for _ in range(rng.randint(1, 2)):
             window.menu_actions.redo.trigger()
+
+
+def _random_arrangement(rng: random.Random, window, blocks: list[str]) -> None:
+    """Copy and paste, duplicate, align or distribute a few blocks, as the Edit menu does."""
+    picked = rng.sample(blocks, k=min(len(blocks), rng.randint(1, 4)))
+    window.scene.select_blocks(picked)
+    choice = rng.randrange(4)
+    if choice == 0:
+        window.menu_actions.copy.trigger()
+        window.clipboard_actions.paste(at=QPointF(rng.randrange(-400, 1600, 10), rng.randrange(-300, 300, 10)))
+    elif choice == 1:
+        window.menu_actions.duplicate.trigger()
+    elif choice == 2:
+        window.menu_actions.align[rng.choice(["left", "right", "top", "bottom", "centre", "middle"])].trigger()
+    else:
+        window.menu_actions.align[rng.choice(["horizontal", "vertical"])].trigger()
 
 
 @pytest.mark.parametrize("seed", range(6))
