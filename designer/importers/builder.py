@@ -72,3 +72,8 @@ class DesignBuilder:
         prefix = self.name_of(block_id)
         for key, tensor in tensors.items():
             self.weights[f"{prefix}.{key}"] = tensor.detach().clone().contiguous()
+
+    def drop_removed_weights(self) -> None:
+        """Forget the weights of blocks taken out of the design again."""
+        names = {block.name for block in self.design.blocks()}
+        self.weights = {key: value for key, value in self.weights.items() if key.partition(".")[0] in names}

@@ -160,6 +160,7 @@ class OnnxImporter:
             for block_id in dead:
                 self.report.folded.append(design.block(block_id).name)
                 design.remove_block(block_id)
+        self.builder.drop_removed_weights()
 
     def _check_shapes(self) -> None:
         """Compare every block's inferred output with what ONNX shape inference says the tensor is."""

@@ -89,3 +89,14 @@ def raw_tensor(name: str, data_type: int, dims: list[int], raw: bytes) -> Tensor
     tensor = TensorProto(name=name, data_type=data_type, raw_data=raw)
     tensor.dims.extend(dims)
     return tensor
+
+
+def with_dead_branch(path: Path) -> Path:
+    """A Gemm whose result nothing uses beside the one that makes the output."""
+    rng = np.random.default_rng(5)
+    weights = [weight("w", rng.normal(size=(3, 4))), weight("v", rng.normal(size=(3, 4)))]
+    nodes = [
+        helper.make_node("Gemm", ["x", "w"], ["y"], transB=1),
+        helper.make_node("Gemm", ["x", "v"], ["unused"], transB=1),
+    ]
+    return save(nodes, [float_input("x", ["batch", 4])], [float_input("y", ["batch", 3])], weights, path)

@@ -153,3 +153,11 @@ def test_too_many_weight_tensors_are_refused(tmp_path, monkeypatch):
     path.write_bytes(model.SerializeToString())
     with pytest.raises(ModelImportError, match="51 weight tensors; at most 50"):
         import_onnx(path)
+
+
+def test_a_dead_branch_is_left_out_with_its_weights(tmp_path):
+    x = np.random.default_rng(6).normal(size=(2, 4)).astype(np.float32)
+    result, ours, theirs = run_both(build.with_dead_branch(tmp_path / "dead.onnx"), x)
+    np.testing.assert_allclose(ours, theirs, atol=1e-5)
+    assert [b.kind for b in result.project.design.blocks()] == ["Input", "Linear", "Output"]
+    assert set(result.weights) == {"gemm.weight"}
