@@ -108,9 +108,10 @@ def _infer_block(graph: nx.MultiDiGraph, block_id: str, report: DesignReport) ->
     # Reads the graph's own records rather than Block copies: this runs for every block after every edit.
     data = graph.nodes[block_id]
     spec = get_block(data["kind"])
+    # networkx's own adjacency dict: its public views cost more than the shape rules here.
     incoming = {
         port: (source, edge["source_port"])
-        for source, edges in graph.pred[block_id].items()
+        for source, edges in graph._pred[block_id].items()
         for port, edge in edges.items()
     }
     inputs: list[TensorType] = []
