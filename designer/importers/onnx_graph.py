@@ -16,6 +16,8 @@ _ZERO_PASSING = {"Expand", "Slice", "Reshape", "Unsqueeze", "Squeeze", "Tile", "
 """Operators whose result is all zeros when their first input is."""
 MAX_MEASURED = 1024
 """Largest result that running the model can show to be a constant (sizes and scales computed from them)."""
+MAX_PROBE_VALUES = 2**24
+"""Most input values the model is run on to measure sizes (batches of 2 and 3): 64 MiB of float32."""
 MAX_FOLDED = 1_000_000
 """Largest result computed at import from constants (size arithmetic, small tables)."""
 
@@ -109,6 +111,10 @@ class OnnxGraph:
         """
         import onnxruntime
 
+        samples = [self._example_size(i, sample_sizes) for i in self.inputs]
+        if None in samples or 3 * sum(samples) > MAX_PROBE_VALUES:  # type: ignore[operator]
+            self.notes.append("the model's inputs are too big to run it and measure the sizes ONNX leaves open")
+            return {}
         model = onnx.ModelProto()
         model.CopyFrom(self.model)
         known = {o.name for o in model.graph.output}
@@ -130,9 +136,16 @@ class OnnxGraph:
                 self._constants[name] = first  # size arithmetic: the same whatever the batch and the data
         return {name: _batch_shape(runs[0][name].shape, runs[1][name].shape) for name in names if name in runs[0]}
 
+    def _example_size(self, graph_input: onnx.ValueInfoProto, sizes: dict[str, int]) -> int | None:
+        shape = self.shapes.get(graph_input.name)
+        if shape is None:
+            return None
+        dims = [d if isinstance(d, int) else sizes.get(d, 1) if d else None for d in shape[1:]]
+        return None if None in dims else math.prod(dims)  # type: ignore[arg-type]
+
     def _example(self, graph_input: onnx.ValueInfoProto, batch: int, sizes: dict[str, int]) -> np.ndarray:
         shape = self.shapes[graph_input.name]
-        dims = [batch if i == 0 else d if isinstance(d, int) else sizes[d] for i, d in enumerate(shape)]
+        dims = [batch if i == 0 else d if isinstance(d, int) else sizes.get(d, 1) for i, d in enumerate(shape)]
         element = self.elem_type(graph_input.name)
         if element in (TensorProto.INT64, TensorProto.INT32):
             return np.zeros(dims, helper.tensor_dtype_to_np_dtype(element))

@@ -68,7 +68,7 @@ class VGG(nn.Module):
 
 
 class MLP(nn.Module):
-    """Gating, a concatenation and a softmax: merges and activations beside the linear layers."""
+    """GELU, gating, a concatenation and a softmax: merges and activations beside the linear layers."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -77,7 +77,7 @@ class MLP(nn.Module):
         self.c = nn.Linear(32, 3)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        h = torch.relu(self.a(x))
+        h = nn.functional.gelu(self.a(x))
         gate = torch.sigmoid(self.b(h)) * torch.tanh(h)
         return torch.softmax(self.c(torch.cat([h, gate], dim=1)), dim=-1)
 

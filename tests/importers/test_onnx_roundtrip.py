@@ -53,7 +53,7 @@ def test_imported_design_computes_what_the_model_computes(exported, name):
         ("lenet", {"Conv2d": 2, "MaxPool2d": 2, "Linear": 2, "BatchNorm1d": 1, "Flatten": 1, "ReLU": 3}),
         ("resnet", {"Conv2d": 5, "Add": 2, "AdaptiveAvgPool2d": 1}),
         ("vgg", {"Conv2d": 3, "LeakyReLU": 1, "AvgPool2d": 1, "Tanh": 1}),
-        ("mlp", {"Linear": 3, "Multiply": 1, "Concat": 1, "Softmax": 1, "Sigmoid": 1}),
+        ("mlp", {"Linear": 3, "GELU": 1, "Multiply": 1, "Concat": 1, "Softmax": 1, "Sigmoid": 1}),
         ("lstm", {"LSTM": 2, "Linear": 1}),
         ("gru", {"GRU": 2, "Linear": 1}),
         ("tagger", {"GRU": 1, "Linear": 1}),
