@@ -61,16 +61,17 @@ class IntParam(Param):
         if not _is_int(value):
             raise ParamError(f"{self.name} must be a whole number{self._range_text()}, not {value!r}")
         if (self.minimum is not None and value < self.minimum) or (self.maximum is not None and value > self.maximum):
-            raise ParamError(f"{self.name} must be{self._range_text()}, not {value}")
+            raise ParamError(f"{self.name} must be{self._range_text(lead=' ')}, not {value}")
         return value
 
-    def _range_text(self) -> str:
+    def _range_text(self, lead: str = " of ") -> str:
+        """The allowed range, led by ``lead`` after a noun ("a whole number of at least 1"), by " " alone."""
         if self.minimum is not None and self.maximum is not None:
             return f" from {self.minimum} to {self.maximum}"
         if self.minimum is not None:
-            return f" of at least {self.minimum}"
+            return f"{lead}at least {self.minimum}"
         if self.maximum is not None:
-            return f" of at most {self.maximum}"
+            return f"{lead}at most {self.maximum}"
         return ""
 
     def describe(self) -> str:
@@ -92,15 +93,18 @@ class FloatParam(Param):
             value >= self.maximum if self.exclusive_maximum else value > self.maximum
         )
         if (self.minimum is not None and value < self.minimum) or too_big:
-            raise ParamError(f"{self.name} must be{self._range_text()}, not {value:g}")
+            raise ParamError(f"{self.name} must be{self._range_text(lead=' ')}, not {value:g}")
         return value
 
-    def _range_text(self) -> str:
+    def _range_text(self, lead: str = " of ") -> str:
+        """The allowed range, led by ``lead`` after a noun ("a number of at least 0"), by " " alone."""
         upper = "below" if self.exclusive_maximum else "at most"
         if self.minimum is not None and self.maximum is not None:
             return f" from {self.minimum:g} to {upper} {self.maximum:g}".replace("to at most", "to")
         if self.minimum is not None:
-            return f" of at least {self.minimum:g}"
+            return f"{lead}at least {self.minimum:g}"
+        if self.maximum is not None:
+            return f"{' ' if self.exclusive_maximum else lead}{upper} {self.maximum:g}"
         return ""
 
     def describe(self) -> str:
