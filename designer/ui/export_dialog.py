@@ -94,7 +94,7 @@ class ExportDialog(QDialog):
         self.opset.setRange(LOWEST_OPSET, HIGHEST_OPSET)
         self.opset.setValue(DEFAULT_OPSET)
         self.tolerance = QDoubleSpinBox()
-        self.tolerance.setDecimals(8)
+        self.tolerance.setDecimals(6)
         self.tolerance.setRange(0.0, 1.0)
         self.tolerance.setSingleStep(1e-5)
         self.tolerance.setValue(DEFAULT_TOLERANCE)
