@@ -35,7 +35,23 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--epochs gives the new total",
     )
     train.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    _register_processes(train)
     train.set_defaults(run=_train)
+
+
+def _register_processes(train: argparse.ArgumentParser) -> None:
+    group = train.add_argument_group(
+        "several processes or machines",
+        "Started through torch's elastic launcher (torchrun) with DistributedDataParallel: NCCL on GPUs, gloo on "
+        "the CPU. batch_size is the global batch, shared out between the processes; the learning rate is "
+        "unchanged. Only rank 0 writes the run folder and the events.",
+    )
+    group.add_argument("--nproc", type=_positive, default=1, help="processes on this machine, one per GPU (default 1)")
+    group.add_argument("--nnodes", type=_positive, default=1, help="machines taking part (default 1)")
+    group.add_argument("--node-rank", type=int, default=0, help="this machine's rank, from 0 (default 0)")
+    group.add_argument("--rdzv-endpoint", metavar="HOST:PORT", help="where the machines meet (c10d rendezvous)")
+    group.add_argument("--master-addr", metavar="HOST", help="rank 0's machine (static rendezvous)")
+    group.add_argument("--master-port", type=_positive, metavar="PORT", help="its port (default: a free one)")
 
 
 def _positive(text: str) -> int:
@@ -48,33 +64,83 @@ def _train(args: argparse.Namespace) -> int:
     project = load_project(args.file)
     if args.resume is not None and not args.resume.is_dir():
         return fail(f"cannot resume {args.resume}: there is no such run folder")
-    if args.out is not None and args.out.is_dir() and any(args.out.iterdir()):
+    from designer.training.distributed import Shard
+
+    shard = Shard.from_environment()  # set when torch's launcher started this process
+    if shard is None and args.out is not None and args.out.is_dir() and any(args.out.iterdir()):
         return fail(f"{args.out} already holds files; choose a new or empty folder, or continue a run with --resume")
+    processes = _processes(args)
+    if shard is None and processes.distributed:
+        return _launch(args, project.name, processes)
     from designer.training.engine import RunRequest, train
-    from designer.training.event_log import json_lines
     from designer.training.stopping import StopRequest
 
     overrides = {key: value for key, value in (("epochs", args.epochs), ("device", args.device)) if value}
-    request = RunRequest(project, args.file, args.out, args.resume, overrides)
+    request = RunRequest(project, args.file, args.out, args.resume, overrides, shard)
     stop = StopRequest()
     with ExitStack() as stack:
-        listeners = []
-        if args.events == "-":
-            listeners.append(json_lines(sys.stdout, on_closed=stop.set))  # the GUI has gone: stop, keep the files
-        elif args.events:
-            try:
-                listeners.append(json_lines(stack.enter_context(open(args.events, "a", encoding="utf-8"))))
-            except OSError as exc:
-                return fail(f"cannot write events to {args.events}: {exc.strerror or exc}")
-        if args.events != "-" and not args.quiet:
+        listeners = _event_sinks(args, stack, stop) if shard is None or shard.is_main else []
+        if listeners is None:
+            return fail(f"cannot write events to {args.events}")
+        if args.events != "-" and not args.quiet and (shard is None or shard.is_main):
             listeners.append(Progress(sys.stdout))
         stack.callback(stop.on_signals())
         if not sys.stdin.isatty():  # reading a terminal would suspend a run started in the background
             stop.on_stop_line(sys.stdin)
         last = train(request, listeners, stop)
     if last["event"] == "error":
-        return fail(f"training failed ({last['kind']}): {last['message']}", EXIT_PROBLEMS)
+        rank = f"process {shard.rank}: " if shard is not None else ""
+        return fail(f"{rank}training failed ({last['kind']}): {last['message']}", EXIT_PROBLEMS)
     return 0
+
+
+def _event_sinks(args: argparse.Namespace, stack: ExitStack, stop: Any) -> list[Any] | None:
+    """Listeners writing events to stdout or to the ``--events`` file; ``None`` when that file cannot be opened."""
+    from designer.training.event_log import json_lines
+
+    if args.events == "-":
+        return [json_lines(sys.stdout, on_closed=stop.set)]  # the GUI has gone: stop, keep the files
+    if not args.events:
+        return []
+    try:
+        return [json_lines(stack.enter_context(open(args.events, "a", encoding="utf-8")))]
+    except OSError:
+        return None
+
+
+def _processes(args: argparse.Namespace) -> Any:
+    from designer.training.launcher import Processes
+
+    return Processes(
+        args.nproc, args.nnodes, args.node_rank, args.rdzv_endpoint, args.master_addr, args.master_port
+    )  # fmt: skip
+
+
+def _launch(args: argparse.Namespace, name: str, processes: Any) -> int:
+    """Start ``processes`` running this command each, through torch's launcher; rank 0 reports the run."""
+    from designer.training.event_log import EventLog
+    from designer.training.launcher import LaunchError, launch
+    from designer.training.run_folder import default_run_dir
+    from designer.training.stopping import StopRequest
+
+    run_path = args.resume or args.out or default_run_dir(args.file, name)
+    worker_args = [str(args.file), "--resume" if args.resume else "--out", str(run_path)]
+    for option, value in (("--epochs", args.epochs), ("--device", args.device), ("--events", args.events)):
+        worker_args += [option, str(value)] if value else []
+    worker_args += ["--quiet"] if args.quiet else []
+    with ExitStack() as stack:
+        listeners = _event_sinks(args, stack, StopRequest())
+        if listeners is None:
+            return fail(f"cannot write events to {args.events}")
+        try:
+            last = launch(processes, worker_args, run_path, EventLog(listeners))
+        except LaunchError as exc:
+            return fail(str(exc))
+    if last["event"] != "error":
+        return 0
+    if last["kind"] == "distributed":  # rank 0 has already said what went wrong otherwise
+        fail(f"training failed: {last['message']}")
+    return EXIT_PROBLEMS
 
 
 class Progress:

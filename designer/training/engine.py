@@ -14,6 +14,7 @@ from typing import Any
 from designer.core.project import Project
 from designer.core.training_settings import TrainingSettingsError
 from designer.training.dataset import DataError
+from designer.training.distributed import Shard
 from designer.training.event_log import EventLog, Listener, json_lines
 from designer.training.loop import Diverged
 from designer.training.run_folder import CHECKPOINT, EVENTS, LOG, SUMMARY, RunFolder, default_run_dir
@@ -32,6 +33,8 @@ class RunRequest:
     resume: Path | None = None
     overrides: dict[str, Any] = field(default_factory=dict)
     """Training settings that replace the project's (``epochs``, ``device``)."""
+    shard: Shard | None = None
+    """This process's share of a data-parallel run under torch's launcher; ``None`` for a run of one process."""
 
 
 def train(
@@ -43,7 +46,8 @@ def train(
     """
     events = EventLog(listeners)
     stop = stop or StopRequest()
-    run = RunFolder(_run_path(request))
+    path = _run_path(request)
+    run = RunFolder(path) if request.shard is None else request.shard.run_folder(path)
     try:
         event_file = run.create().file(EVENTS).open("a", encoding="utf-8")
     except OSError as exc:
@@ -55,6 +59,9 @@ def train(
             last = Session(request, run, events, stop).execute()
         except Exception as exc:  # every failure becomes an error event, never a traceback
             last = _error_event(events, run, exc)
+        finally:
+            if request.shard is not None:
+                request.shard.leave()
         _write_summary(run, last)
     return last
 

@@ -19,8 +19,9 @@ a run sends them:
 ``warning``     message
 ``done``        reason ("finished" | "stopped" | "early stopping"), epochs (finished epochs), best
                 ({"epoch", "metric", "value"}, or null when no epoch finished), seconds, run
-``error``       kind ("diverged" | "out of memory" | "data" | "design" | "settings" | "internal"), message,
-                run, epoch (when known); the last event of a failed run. The run folder keeps the last good
+``error``       kind ("diverged" | "out of memory" | "data" | "design" | "settings" | "internal" |
+                "distributed"), message, run, epoch (when known), rank (for "distributed": the process that
+                died); the last event of a failed run. The run folder keeps the last good
                 weights; an "internal" error's traceback is in the run folder's ``run.log``, never in the message.
 
 Warnings come right after ``start``, one per change made to fit the design to the data. Numbers that are not

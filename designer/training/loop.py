@@ -14,6 +14,7 @@ from torch import nn
 
 from designer.training.data.augment import augment
 from designer.training.dataset import Dataset
+from designer.training.distributed import Shard, reduce_tally, unwrap
 from designer.training.event_log import EventLog
 from designer.training.metrics import Tally, compute_loss
 from designer.training.optimization import Schedule
@@ -64,12 +65,15 @@ class Trainer:
         augmentation: dict[str, Any] | None,
         events: EventLog,
         stop: StopRequest,
+        shard: Shard | None = None,
     ) -> None:
         self.model, self.task, self.num_classes, self.data = model, dataset.task, len(dataset.class_names), data
         self.optimizer, self.schedule, self.events, self.stop = optimizer, schedule, events, stop
         self.batch_size, self.epochs = settings["batch_size"], settings["epochs"]
         self.clip = settings["gradient_clipping"]
         self.augmentation = augmentation
+        self.shard = shard
+        """This process's share of each batch in a data-parallel run; ``None`` alone."""
         """Dataset settings asking for random flips or crops of training images, or ``None``."""
         self.device = data.x_train.device
         self.steps = steps_per_epoch(len(data.x_train), self.batch_size)
@@ -82,7 +86,7 @@ class Trainer:
             if precision == "bf16"
             else contextlib.nullcontext
         )
-        self._blocks = _parameters_by_block(model)
+        self._blocks = _parameters_by_block(unwrap(model))
 
     def train_epoch(self, epoch: int) -> dict[str, Any] | None:
         """Train on every batch once; the epoch's metrics, or ``None`` when a stop was asked for."""
@@ -93,17 +97,19 @@ class Trainer:
         started = last_event = time.perf_counter()
         samples_since_event = 0
         for i in range(self.steps):
-            if self.stop.is_set():
+            if self._stop_asked():
                 return None
             index = order[i * self.batch_size : (i + 1) * self.batch_size]
             x, y = self.data.x_train[index], self.data.y_train[index]
             if self.augmentation is not None:
                 x = augment(x, self.augmentation, self.generator)
+            if self.shard is not None:  # the whole batch is drawn and augmented alike in every process
+                x, y = self.shard.part(x), self.shard.part(y)
             with self._autocast():
                 output = self.model(x)
                 loss = compute_loss(self.task, output, y)
             self.optimizer.zero_grad(set_to_none=True)
-            loss.backward()
+            (loss if self.shard is None else self.shard.weighted(loss, len(y), len(index))).backward()
             self.step += 1
             if (i + 1) % report_every == 0:
                 self.events.emit("gradients", epoch=epoch, step=self.step, blocks=self.gradient_stats())
@@ -124,6 +130,8 @@ class Trainer:
                 last_event, samples_since_event = now, 0
         self.train_seconds += time.perf_counter() - started
         self.steps_this_run += self.steps
+        if self.shard is not None:
+            reduce_tally(tally)
         result = tally.result()
         if not math.isfinite(result["loss"]):
             raise Diverged(epoch, self.step, result["loss"])
@@ -131,18 +139,26 @@ class Trainer:
 
     def evaluate(self) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """Metrics on the validation samples and, for classification, the class report; ``None`` when stopped."""
-        self.model.eval()
+        model = unwrap(self.model)  # processes may hold different numbers of batches: no collectives here
+        model.eval()
         tally = Tally(self.task, self.device, self.num_classes, confusion=self.task == "classification")
         batch = max(self.batch_size, 256)
         with torch.inference_mode(), self._autocast():
             for start in range(0, len(self.data.x_val), batch):
-                if self.stop.is_set():
+                if self.shard is None and self.stop.is_set():
                     return None
                 x, y = self.data.x_val[start : start + batch], self.data.y_val[start : start + batch]
-                output = self.model(x)
+                output = model(x)
                 tally.add(output, y, compute_loss(self.task, output, y))
+        if self.shard is not None:
+            reduce_tally(tally)
         report = tally.class_report() if self.task == "classification" else {}
         return tally.result(), report
+
+    def _stop_asked(self) -> bool:
+        """Whether to stop before the next step; in a data-parallel run, whether any process was asked to."""
+        asked = self.stop.is_set()
+        return asked if self.shard is None else self.shard.anyone(asked, self.device)
 
     def gradient_stats(self) -> dict[str, dict[str, float]]:
         """Per block: the norm of its gradients and of its weights, all of its parameters together."""

@@ -23,6 +23,7 @@ from designer.training.data import load_dataset
 from designer.training.data.configure import apply_changes, changes_to_fit
 from designer.training.dataset import Dataset
 from designer.training.device import select_cpu_threads, select_device, select_precision
+from designer.training.distributed import unwrap
 from designer.training.event_log import EventLog
 from designer.training.loop import DeviceData, Diverged, Trainer, steps_per_epoch
 from designer.training.optimization import Schedule, make_optimizer
@@ -69,6 +70,8 @@ class Session:
         self.settings = resolve_training_settings(config["settings"], dataset.task)
         model = self._compile(project)
         self.device = select_device(self.settings["device"])
+        if self.request.shard is not None:
+            self.device = self.request.shard.join(self.device)
         precision = select_precision(self.settings["precision"], self.device)
         threads = torch.get_num_threads()
         if self.device.type == "cpu":
@@ -139,11 +142,16 @@ class Session:
         model.to(self.device)
         data = _to_device(dataset, self.device)
         _check_fit(model, dataset, data)
+        shard = self.request.shard
+        if shard is not None:  # each process validates its share; the tallies are summed
+            data = DeviceData(data.x_train, data.y_train, shard.part(data.x_val), shard.part(data.y_val))
+            model = shard.wrap(model, self.device)
         optimizer = make_optimizer(self.settings, model.parameters())
         schedule = Schedule(self.settings, optimizer, steps_per_epoch(len(data.x_train), self.settings["batch_size"]))
         trainer = Trainer(
             model, dataset, data, optimizer, schedule, self.settings,
             precision=precision, augmentation=_augmentation(project, dataset), events=self.events, stop=self.stop,
+            shard=shard,
         )  # fmt: skip
         first = self._restore(trainer) if self.request.resume else 0
         self._write_config(config, precision, first)
@@ -230,7 +238,7 @@ class Session:
 
     # ---- checkpoints ---------------------------------------------------------------------
     def _save(self, trainer: Trainer, epoch: int, is_best: bool) -> None:
-        weights = trainer.model.state_dict()
+        weights = unwrap(trainer.model).state_dict()
         self.run.save_tensors(LAST, weights)
         if is_best:
             self.run.save_tensors(BEST, weights)
@@ -258,7 +266,7 @@ class Session:
                 f"{self.run.path} has finished {epoch} of {self.settings['epochs']} epochs; "
                 "ask for more epochs (--epochs) to continue it"
             )
-        trainer.model.load_state_dict(state["model"])
+        unwrap(trainer.model).load_state_dict(state["model"])
         trainer.optimizer.load_state_dict(state["optimizer"])
         trainer.schedule.load_state_dict(state["schedule"])
         trainer.generator.set_state(state["batch_order_rng"])
