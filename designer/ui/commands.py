@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
@@ -10,8 +10,11 @@ from PySide6.QtGui import QUndoCommand
 
 from designer.core.design import Connection, DesignGraph, RemovedBlock
 from designer.core.fragment import PastePlan
+from designer.core.project import Project
 
 _SET_PARAM_ID = 1001
+_SET_SETTING_ID = 1002
+_SECTION_WORDS = {"dataset": "dataset ", "training": ""}
 
 
 class AddBlock(QUndoCommand):
@@ -129,6 +132,54 @@ class SetParam(QUndoCommand):
         with self._design.batch():
             for block_id, value in self._old.items():
                 self._design.set_param(block_id, self.name, value)
+
+
+class SetProjectSetting(QUndoCommand):
+    """Set one key of a project's ``dataset`` or ``training`` settings; undo restores its value or its absence.
+
+    Consecutive edits of the same key (a spin box stepped up and up) are one undo step. ``changed`` is called
+    after every redo and undo.
+    """
+
+    def __init__(
+        self, project: Project, section: str, name: str, value: Any, changed: Callable[[], None] | None = None
+    ) -> None:
+        super().__init__()
+        self._settings: dict[str, Any] = getattr(project, section)
+        self.section, self.name, self.value, self._changed = section, name, value, changed
+        self._had, self._old = name in self._settings, self._settings.get(name)
+        self._name_text()
+
+    def id(self) -> int:
+        return _SET_SETTING_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, SetProjectSetting) or (other.section, other.name) != (self.section, self.name):
+            return False
+        self.value = other.value
+        self._name_text()
+        self.setObsolete(self._had and self._old == self.value)
+        return True
+
+    def redo(self) -> None:
+        self._settings[self.name] = self.value
+        self._notify()
+
+    def undo(self) -> None:
+        if self._had:
+            self._settings[self.name] = self._old
+        else:
+            self._settings.pop(self.name, None)
+        self._notify()
+
+    def _name_text(self) -> None:
+        words = f"{_SECTION_WORDS[self.section]}{self.name.replace('_', ' ')}"
+        value = "on" if self.value is True else "off" if self.value is False else self.value
+        self.setText(f"Set {words} to {value}" if len(str(value)) <= 24 else f"Set {words}")
+
+    def _notify(self) -> None:
+        if self._changed is not None:
+            self._changed()
 
 
 class PlaceBlocks(QUndoCommand):

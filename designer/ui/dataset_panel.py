@@ -37,39 +37,13 @@ from designer.core.params import ParamError
 from designer.training.data import load_dataset
 from designer.training.data.configure import DesignChange, apply_changes, changes_to_fit
 from designer.training.dataset import DataError, Dataset
-from designer.ui.commands import Batch, SetParam
+from designer.ui.commands import Batch, SetParam, SetProjectSetting
 from designer.ui.dataset_preview import DatasetView
 from designer.ui.document import Document
 from designer.ui.param_editors import ChoiceEditor, ParamEditor, editor_for
 
-_SET_DATASET_ID = 1101
 FOLDER_SOURCES = ("image-folder", "idx")
 FILE_FILTERS = {"csv": "CSV files (*.csv);;All files (*)", "numpy": "NumPy archives (*.npz);;All files (*)"}
-
-
-class SetDatasetSetting(QUndoCommand):
-    """Change one dataset setting; consecutive edits of the same setting merge into one step."""
-
-    def __init__(self, document: Document, name: str, value: Any) -> None:
-        super().__init__(f"Set dataset {name}")
-        self._document, self.name, self.value = document, name, value
-        self._old = dict(document.project.dataset)
-
-    def id(self) -> int:
-        return _SET_DATASET_ID
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, SetDatasetSetting) or other.name != self.name:
-            return False
-        self.value = other.value
-        self.setObsolete(self._old.get(self.name) == self.value)
-        return True
-
-    def redo(self) -> None:
-        self._document.project.dataset = {**self._old, self.name: self.value}
-
-    def undo(self) -> None:
-        self._document.project.dataset = dict(self._old)
 
 
 class _Loader(QThread):
@@ -147,7 +121,7 @@ class DatasetPanel(QScrollArea):
             self.refresh()
             return
         if self.settings.get(name) != value:
-            self.document.undo_stack.push(SetDatasetSetting(self.document, name, value))
+            self.document.undo_stack.push(SetProjectSetting(self.document.project, "dataset", name, value))
 
     def browse(self) -> None:
         """Choose the file or folder of a user source; inside the project's folder it is stored relative."""

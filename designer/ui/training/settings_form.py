@@ -6,51 +6,16 @@ settings that mean nothing for the current choices (momentum without sgd, ...) a
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
 from designer.core.params import ParamError
 from designer.core.training_settings import SETTINGS, applies, setting
+from designer.ui.commands import SetProjectSetting
 from designer.ui.document import Document
 from designer.ui.param_editors import ParamEditor, editor_for
-
-_MERGE_ID = 1201
-
-
-class SetTrainingSetting(QUndoCommand):
-    """Set one training setting of a project; undo restores it (or its absence). Consecutive changes of the
-    same setting (a spin box stepped up and up) are one undo step."""
-
-    def __init__(self, training: dict[str, Any], name: str, value: Any, changed: Callable[[], None]) -> None:
-        super().__init__(f"Set {name.replace('_', ' ')} to {value}")
-        self._training, self._name, self._value, self._changed = training, name, value, changed
-        self._had, self._old = name in training, training.get(name)
-
-    def id(self) -> int:
-        return _MERGE_ID
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, SetTrainingSetting) or other._name != self._name:
-            return False
-        self._value = other._value
-        self.setText(other.text())
-        self.setObsolete(self._had and self._old == self._value)
-        return True
-
-    def redo(self) -> None:
-        self._training[self._name] = self._value
-        self._changed()
-
-    def undo(self) -> None:
-        if self._had:
-            self._training[self._name] = self._old
-        else:
-            self._training.pop(self._name, None)
-        self._changed()
 
 
 class SettingsForm(QWidget):
@@ -95,8 +60,8 @@ class SettingsForm(QWidget):
             return
         if checked == self.values()[name]:
             return
-        training = self.document.project.training
-        self.document.undo_stack.push(SetTrainingSetting(training, name, checked, self._on_changed))
+        command = SetProjectSetting(self.document.project, "training", name, checked, self._on_changed)
+        self.document.undo_stack.push(command)
 
     def refresh(self) -> None:
         """Show the project's values; hide settings that do not apply to them."""
