@@ -6,9 +6,7 @@ import csv
 import io
 import json
 import os
-import re
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ import torch
 
 from designer.core.project import Project
 from designer.core.project_file import dumps, load_project
+from designer.core.runs import new_run_dir, run_stem, runs_folder
 
 PROJECT, CONFIG, METRICS_JSONL, METRICS_CSV = "project.json", "config.json", "metrics.jsonl", "metrics.csv"
 EVENTS, LOG, SUMMARY = "events.jsonl", "run.log", "summary.json"
@@ -24,18 +23,9 @@ LAST, BEST, CHECKPOINT = "last.pt", "best.pt", "checkpoint.pt"
 
 
 def default_run_dir(project_path: Path | None, name: str) -> Path:
-    """``<project folder>/runs/<project stem>-<YYYYmmdd-HHMMSS>``, with a suffix when that exists already.
-
-    A project that has no file yet runs in ``./runs``, named after the project.
-    """
-    folder = project_path.parent if project_path else Path.cwd()
-    stem = project_path.stem if project_path else re.sub(r"[^A-Za-z0-9_.]+", "-", name).strip("-.") or "run"
-    base = folder / "runs" / f"{stem}-{time.strftime('%Y%m%d-%H%M%S')}"
-    path, n = base, 1
-    while path.exists():
-        n += 1
-        path = base.with_name(f"{base.name}-{n}")
-    return path
+    """``<project folder>/runs/<project stem>-<YYYYmmdd-HHMMSS>``; a project with no file yet runs in ``./runs``."""
+    folder = runs_folder(project_path) if project_path else Path.cwd() / "runs"
+    return new_run_dir(folder, run_stem(project_path, name))
 
 
 class RunFolder:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
 import tempfile
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -12,14 +10,11 @@ from PySide6.QtCore import QObject, Signal
 
 from designer.core.project import Project
 from designer.core.project_file import save_project
+from designer.core.runs import new_run_dir, run_stem, runs_folder
 from designer.ui.training.canvas_tint import block_ids_by_name
 from designer.ui.training.engine_process import ENGINE_COMMAND, EngineProcess
-from designer.ui.training.run_history import runs_folder
 from designer.ui.training.run_record import RunRecord
 from designer.ui.training.snapshot import frozen_project
-
-SNAPSHOT = "project.json"
-"""The frozen project inside the run folder (the engine keeps its copy under the same name)."""
 
 
 def unsaved_runs_folder() -> Path:
@@ -29,14 +24,8 @@ def unsaved_runs_folder() -> Path:
 
 def new_run_folder(project: Project, project_path: Path | None) -> Path:
     """``runs/<project>-<date>-<time>`` beside the project file (the engine's own naming), not yet taken."""
-    parent = runs_folder(project_path) if project_path else unsaved_runs_folder()
-    stem = project_path.stem if project_path else _slug(project.name)
-    base = parent / f"{stem}-{time.strftime('%Y%m%d-%H%M%S')}"
-    path, n = base, 1
-    while path.exists():
-        n += 1
-        path = base.with_name(f"{base.name}-{n}")
-    return path
+    folder = runs_folder(project_path) if project_path else unsaved_runs_folder()
+    return new_run_dir(folder, run_stem(project_path, project.name))
 
 
 class LiveRun(QObject):
@@ -57,17 +46,19 @@ class LiveRun(QObject):
         self.record = RunRecord(name=self.folder.name, folder=self.folder)
         self.block_ids = block_ids_by_name(self.snapshot.design)
         """The blocks as they were named when the run started, for the canvas tint."""
+        self.snapshot_path = self.folder.with_name(f".{self.folder.name}.project.json")
+        """Where the engine reads the frozen project; it keeps its own copy in the run folder."""
         self.engine = EngineProcess(command, self)
         self.engine.ended.connect(self._on_engine_ended)
 
     def write_snapshot(self) -> None:
-        """Create the run folder with the frozen project in it; raises OSError when that cannot be done."""
-        self.folder.mkdir(parents=True, exist_ok=False)
-        save_project(self.snapshot, self.folder / SNAPSHOT)
+        """Write the frozen project beside the run folder-to-be; raises OSError when that cannot be done."""
+        self.folder.parent.mkdir(parents=True, exist_ok=True)
+        save_project(self.snapshot, self.snapshot_path)
 
     def launch(self) -> None:
         """Start the engine on the snapshot; an engine that cannot start ends the run (``ended``)."""
-        self.engine.start(self.folder / SNAPSHOT, self.folder)
+        self.engine.start(self.snapshot_path, self.folder)
 
     def stop(self) -> None:
         self.engine.stop()
@@ -80,6 +71,7 @@ class LiveRun(QObject):
         return {event["event"] for event in events}
 
     def _on_engine_ended(self, message: str) -> None:
+        self.snapshot_path.unlink(missing_ok=True)
         self.pump()
         if message:
             self.record.fail(message)
@@ -89,7 +81,3 @@ class LiveRun(QObject):
             else:
                 self.record.fail("the training engine ended without saying how the run went")
         self.ended.emit()
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "untitled"

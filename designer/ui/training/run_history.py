@@ -10,15 +10,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from designer.core.runs import runs_folder
 from designer.ui.training.run_record import RunRecord
 
 EVENTS, CONFIG, METRICS, SUMMARY = "events.jsonl", "config.json", "metrics.jsonl", "summary.json"
 MAX_RUNS = 50
 """Only the newest runs are read: enough to compare, few enough to open a project quickly."""
-
-
-def runs_folder(project_path: Path) -> Path:
-    return project_path.parent / "runs"
 
 
 def find_runs(project_path: Path) -> list[Path]:

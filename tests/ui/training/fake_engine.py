@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import threading
 import time
@@ -105,6 +106,8 @@ def main() -> int:
     args = parser.parse_args()
     out = args.out or args.file.parent
     assert args.file.is_file(), "the panel must write the snapshot before starting the engine"
+    out.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(args.file, out / "project.json")  # as the real engine keeps its copy of the project
     scenario = args.scenario
     if scenario == "finish":
         start(out)

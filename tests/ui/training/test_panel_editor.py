@@ -23,7 +23,7 @@ def test_a_design_error_names_its_block_in_the_problems(start_run, saved_window,
 
 def test_the_design_may_change_during_a_run_which_keeps_its_snapshot(start_run, saved_window, qtbot):
     panel = start_run("endless")
-    snapshot = panel.live.folder / "project.json"
+    snapshot = panel.live.snapshot_path
     before = snapshot.read_text()
     assert panel.note.isHidden()
     conv2 = saved_window.document.design.find("conv2")
