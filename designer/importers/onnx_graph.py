@@ -14,10 +14,14 @@ from designer.importers.result import ModelImportError
 
 _ZERO_PASSING = {"Expand", "Slice", "Reshape", "Unsqueeze", "Squeeze", "Tile", "Identity", "Cast"}
 """Operators whose result is all zeros when their first input is."""
+_REARRANGING = {"Reshape", "Transpose", "Squeeze", "Unsqueeze", "Identity", "Flatten", "Cast"}
+"""Operators that only move a constant's values, so folding one costs no more than the constant itself."""
 MAX_MEASURED = 1024
 """Largest result that running the model can show to be a constant (sizes and scales computed from them)."""
 MAX_PROBE_VALUES = 2**24
 """Most input values the model is run on to measure sizes (batches of 2 and 3): 64 MiB of float32."""
+MAX_FILLED = 2**30
+"""Most values all ConstantOfShape nodes together may make (4 GiB of float32)."""
 MAX_FOLDED = 1_000_000
 """Largest result computed at import from constants (size arithmetic, small tables)."""
 
@@ -43,6 +47,8 @@ class OnnxGraph:
                     self.consumers.setdefault(name, []).append(index)
         self.shapes, self.types, self.notes = inferred_shapes(model)
         self._constants: dict[str, np.ndarray] = {}
+        self.filled = 0
+        """Values made by ConstantOfShape so far, against :data:`MAX_FILLED`."""
 
     def label(self, index: int) -> str:
         node = self.nodes[index]
@@ -72,10 +78,13 @@ class OnnxGraph:
         inputs = [self.constant(name) if name else None for name in node.input]
         if any(value is None for name, value in zip(node.input, inputs, strict=True) if name):
             return False
+        if node.op_type == "ConstantOfShape":
+            return self._fill(node, inputs[0])
         sizes = [self.shapes.get(name) for name in node.output if name]
         if any(s is None or None in s or any(isinstance(d, str) for d in s) for s in sizes):
             return False
-        if sum(math.prod(s) for s in sizes) > MAX_FOLDED:  # type: ignore[arg-type]
+        limit = MAX_ELEMENTS if node.op_type in _REARRANGING else MAX_FOLDED
+        if sum(math.prod(s) for s in sizes) > limit:  # type: ignore[arg-type]
             return False
         from onnx.reference import ReferenceEvaluator
 
@@ -121,7 +130,11 @@ class OnnxGraph:
         model.graph.output.extend(helper.make_empty_tensor_value_info(n) for n in names if n not in known)
         runs: list[dict[str, np.ndarray]] = []
         try:
-            session = onnxruntime.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+            options = onnxruntime.SessionOptions()
+            options.log_severity_level = 3  # its warnings about old-style files are not the user's business
+            session = onnxruntime.InferenceSession(
+                model.SerializeToString(), options, providers=["CPUExecutionProvider"]
+            )
             outputs = [o.name for o in session.get_outputs()]
             for batch in (2, 3):
                 feeds = {i.name: self._example(i, batch, sample_sizes) for i in self.inputs}
@@ -150,6 +163,18 @@ class OnnxGraph:
         if element in (TensorProto.INT64, TensorProto.INT32):
             return np.zeros(dims, helper.tensor_dtype_to_np_dtype(element))
         return np.random.default_rng(batch).standard_normal(dims).astype(helper.tensor_dtype_to_np_dtype(element))
+
+    def _fill(self, node: onnx.NodeProto, shape: np.ndarray) -> bool:
+        """ConstantOfShape with a constant shape: how some files keep their weights (one value repeated)."""
+        dims = [int(d) for d in shape.reshape(-1)]
+        count = math.prod(dims)
+        if any(d < 0 for d in dims) or count > MAX_ELEMENTS or self.filled + count > MAX_FILLED:
+            raise ModelImportError(f"{node.name or node.op_type} asks for a constant of {count:,} values, too many")
+        fill = next((a.t for a in node.attribute if a.name == "value"), None)
+        value = to_array(fill) if fill is not None else np.zeros(1, np.float32)
+        self.filled += count
+        self._constants[node.output[0]] = np.full(dims, value.reshape(-1)[0], value.dtype)
+        return True
 
     def is_zeros(self, name: str) -> bool:
         """Whether ``name`` is absent or certainly all zeros (a zero initial state, built however the exporter did)."""

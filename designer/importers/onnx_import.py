@@ -131,7 +131,8 @@ class OnnxImporter:
         elif element in (TensorProto.FLOAT, TensorProto.DOUBLE, TensorProto.FLOAT16) and len(sample) in (1, 2, 3):
             params["data"] = {1: "features", 2: "sequence", 3: "image"}[len(sample)]
         else:
-            raise ModelImportError(f"{where} holds {helper.tensor_dtype_to_np_dtype(element)} values of shape {shape}")
+            kind = TensorProto.DataType.Name(element) if element in TensorProto.DataType.values() else element
+            raise ModelImportError(f"{where} holds {kind} values of shape {shape}; Designer takes numbers")
         if any(not isinstance(d, int) for d in sample):
             if len(sample) > 2 or (isinstance(sample[-1], str) and len(sample) == 2):
                 raise ModelImportError(f"{where} varies in a size other than the sequence length: {shape}")
