@@ -163,3 +163,18 @@ def test_export_onnx_prints_the_parity_report_and_fails_outside_the_tolerance(tm
     assert lines[3] == f"parity with torch in onnxruntime {onnxruntime.__version__} (tolerance 0): FAILED"
     assert [line.split()[:2] for line in lines[4:]] == [["batch", "1"], ["batch", "3"], ["batch", "17"]]
     assert any(line.endswith("FAIL") for line in lines[4:])
+
+
+def test_check_reports_dataset_and_training_settings_with_their_place(tmp_path, capsys):
+    path = tmp_path / "net.json"
+    assert run(capsys, "new", "--template", "lenet-digits", "-o", str(path))[0] == 0
+    project = json.loads(path.read_text())
+    project["dataset"]["validation_fraction"] = 1.5
+    project["training"]["learning_rate"] = -1
+    project["training"]["monitor"] = "val_mae"
+    path.write_text(json.dumps(project))
+    code, out, _ = run(capsys, "check", str(path))
+    assert code == 1
+    assert f"{path}: error: dataset.validation_fraction: validation_fraction must be" in out
+    assert f"{path}: error: training.learning_rate: learning_rate must be" in out
+    assert f"{path}: error: training.monitor: classification does not report val_mae" in out

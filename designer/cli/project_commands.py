@@ -6,14 +6,15 @@ import argparse
 import json
 from pathlib import Path
 
-from designer.cli.common import EXIT_PROBLEMS, fail
+from designer.cli.common import EXIT_PROBLEMS, fail, positive
 from designer.core.analysis import DTYPE_BYTES, OPTIMIZER_STATES, Analysis, format_bytes, format_flops
+from designer.core.dataset_settings import validate_dataset_settings
 from designer.core.inference import infer
 from designer.core.project import Project
 from designer.core.project_file import load_project, save_project
 from designer.core.summary import Summary, summarize
 from designer.core.templates import list_templates, load_template
-from designer.core.training_settings import setting
+from designer.core.training_settings import setting, validate_training_settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,13 +31,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     summary.add_argument("file", type=Path)
     summary.add_argument("--json", action="store_true", help="print JSON instead of a table")
     summary.add_argument(
-        "--batch-size", type=_positive, help="samples per batch for memory (default: the project's batch size)"
+        "--batch-size", type=positive, help="samples per batch for memory (default: the project's batch size)"
     )
     summary.add_argument("--dtype", choices=tuple(DTYPE_BYTES), default="float32", help="type of weights and data")
     summary.add_argument(
         "--optimizer", choices=tuple(OPTIMIZER_STATES), help="optimiser whose state counts (default: the project's)"
     )
-    summary.add_argument("--length", type=_positive, help="length T of varying sequences (default: the Input's)")
+    summary.add_argument("--length", type=positive, help="length T of varying sequences (default: the Input's)")
     summary.set_defaults(run=_summary)
 
 
@@ -68,17 +69,21 @@ def _check(args: argparse.Namespace) -> int:
     report = infer(project.design)
     for problem in report.problems:
         print(f"{args.file}: {problem.severity}: {problem}")
-    if not report.ok:
+    settings_problems = _settings_problems(project)
+    for problem in settings_problems:
+        print(f"{args.file}: error: {problem}")
+    if not report.ok or settings_problems:
         return EXIT_PROBLEMS
     total = summarize(project.design, report).total_params
     print(f"{args.file}: valid: {len(project.design)} blocks, {total:,} parameters")
     return 0
 
 
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
-    return int(text)
+def _settings_problems(project: Project) -> list[str]:
+    """The dataset and training settings' problems, each with its place (``training.learning_rate: …``)."""
+    tasks = {b.params["task"] for b in project.design.blocks() if b.kind == "Output"}
+    task = tasks.pop() if len(tasks) == 1 else None
+    return validate_dataset_settings(project.dataset) + validate_training_settings(project.training, task)
 
 
 def _training_setting(project: Project, name: str, given: object) -> object:
