@@ -8,7 +8,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import IO, Any
 
-from designer.cli.common import EXIT_PROBLEMS, fail
+from designer.cli.common import EXIT_PROBLEMS, fail, positive
 from designer.core.project_file import load_project
 
 BAR_WIDTH = 24
@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "Exit status 0 when the run ends well, 1 when it fails, 2 when the file cannot be read.",
     )
     train.add_argument("file", type=Path, help="project file")
-    train.add_argument("--epochs", type=_positive, help="number of epochs (replaces the project's setting)")
+    train.add_argument("--epochs", type=positive, help="number of epochs (replaces the project's setting)")
     train.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), help="where to train (default: auto)")
     train.add_argument("--out", type=Path, help="run folder (default: runs/<project>-<date-time> beside FILE)")
     train.add_argument("--events", metavar="PATH|-", help="write events as JSON lines to PATH, or to stdout with -")
@@ -46,18 +46,12 @@ def _register_processes(train: argparse.ArgumentParser) -> None:
         "the CPU. batch_size is the global batch, shared out between the processes; the learning rate is "
         "unchanged. Only rank 0 writes the run folder and the events.",
     )
-    group.add_argument("--nproc", type=_positive, default=1, help="processes on this machine, one per GPU (default 1)")
-    group.add_argument("--nnodes", type=_positive, default=1, help="machines taking part (default 1)")
+    group.add_argument("--nproc", type=positive, default=1, help="processes on this machine, one per GPU (default 1)")
+    group.add_argument("--nnodes", type=positive, default=1, help="machines taking part (default 1)")
     group.add_argument("--node-rank", type=int, default=0, help="this machine's rank, from 0 (default 0)")
     group.add_argument("--rdzv-endpoint", metavar="HOST:PORT", help="where the machines meet (c10d rendezvous)")
     group.add_argument("--master-addr", metavar="HOST", help="rank 0's machine (static rendezvous)")
-    group.add_argument("--master-port", type=_positive, metavar="PORT", help="its port (default: a free one)")
-
-
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
-    return int(text)
+    group.add_argument("--master-port", type=positive, metavar="PORT", help="its port (default: a free one)")
 
 
 def _train(args: argparse.Namespace) -> int:
