@@ -17,7 +17,10 @@ from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 
 from designer.ui.training.event_lines import EventLineReader
 
-ENGINE_COMMAND = (sys.executable, "-m", "designer", "train")
+ENGINE_COMMAND = (
+    (sys.executable, "train") if getattr(sys, "frozen", False) else (sys.executable, "-m", "designer", "train")
+)
+"""In the packaged app (PyInstaller sets ``sys.frozen``) the app's own binary is the ``designer`` command."""
 STOP_GRACE_MS = 2000
 """How long the engine has to honour ``stop`` before it is terminated (and as long again before it is killed)."""
 READ_CHUNK = 64 * 1024
