@@ -83,8 +83,7 @@ def _restore_layout(window: MainWindow) -> None:
     if layout is None:
         return
     geometry, state, zoom = layout
-    window.restoreGeometry(geometry)
-    window.restoreState(state)
+    window.restore_layout(geometry, state)
     # After the opening fit-to-view, which is queued the same way when the document is set.
     QTimer.singleShot(0, window, lambda: window.view.zoom_by(zoom / window.view.zoom()))
 

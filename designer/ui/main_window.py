@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt, QTemporaryDir, QTimer
-from PySide6.QtGui import QCloseEvent, QUndoGroup
+from PySide6.QtCore import QByteArray, QPointF, Qt, QTemporaryDir, QTimer
+from PySide6.QtGui import QCloseEvent, QShowEvent, QUndoGroup
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
 
 from designer.core.analysis import format_flops
@@ -30,6 +30,10 @@ from designer.ui.settings import Profile
 from designer.ui.training.panel import TrainingPanel
 
 MESSAGE_MS = 6000
+SIDE_DOCK_WIDTHS = (240, 320)
+"""Default widths of the Blocks and the Inspector docks; the canvas takes the rest."""
+BOTTOM_DOCK_HEIGHT = 220
+"""Default height of the Problems and Training docks: the training charts still read at it."""
 
 
 class MainWindow(QMainWindow):
@@ -46,16 +50,7 @@ class MainWindow(QMainWindow):
         self.undo_group = QUndoGroup(self)
         self.view = DesignView()
         self.setCentralWidget(self.view)
-        self.block_palette = BlockPalette()
-        self.inspector = Inspector()
-        self.problems = ProblemList()
-        self.training = TrainingPanel()
-        self.docks = [
-            self._dock("Blocks", self.block_palette, Qt.DockWidgetArea.LeftDockWidgetArea, 240),
-            self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea, 320),
-            self._dock("Problems", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea, 120),
-            self._dock("Training", self.training, Qt.DockWidgetArea.BottomDockWidgetArea, 330),
-        ]
+        self._make_docks()
         self._params_label, self._problems_label = QLabel(), QLabel()
         self.statusBar().addPermanentWidget(self._problems_label)
         self.statusBar().addPermanentWidget(self._params_label)
@@ -76,18 +71,12 @@ class MainWindow(QMainWindow):
         self.view.quick_add_requested.connect(self.quick_add.open_at)
         self.quick_add.chosen.connect(self.add_block_at)
         self.inspector.message.connect(self.show_message)
-        self.dataset = DatasetPanel()
         self.dataset.message.connect(self.show_message)
-        self.docks.append(self._dock("Dataset", self.dataset, Qt.DockWidgetArea.RightDockWidgetArea, 320))
-        self.tabifyDockWidget(self.docks[1], self.docks[-1])
-        self.docks[1].raise_()
         self.problems.block_chosen.connect(self.reveal_block)
         self.training.message.connect(self.show_message)
         self.training.problems_changed.connect(self._on_report_changed)
-        problems_dock, training_dock = self.docks[2], self.docks[3]
-        self.tabifyDockWidget(problems_dock, training_dock)
-        problems_dock.raise_()
-        self.training.running_changed.connect(lambda running: training_dock.raise_() if running else None)
+        self.training.running_changed.connect(lambda running: self.training_dock.raise_() if running else None)
+        self._needs_default_layout = True
         self.document: Document | None = None
         self.scene: DesignScene | None = None
         self.set_document(document)
@@ -202,19 +191,45 @@ class MainWindow(QMainWindow):
         self.flops_label.setText(f"{at_least}{format_flops(summary.total_flops)} per sample{at}")
         self._params_label.setToolTip("Blocks with errors are not counted" if errors else "Trainable parameters")
 
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, size: int) -> QDockWidget:
+    # ---- docks and their layout ------------------------------------------------------------
+    def _make_docks(self) -> None:
+        """Blocks on the left; Inspector and Dataset tabbed on the right; Problems and Training tabbed below."""
+        area = Qt.DockWidgetArea
+        self.block_palette, self.inspector, self.dataset = BlockPalette(), Inspector(), DatasetPanel()
+        self.problems, self.training = ProblemList(), TrainingPanel()
+        self.palette_dock = self._dock("Blocks", self.block_palette, area.LeftDockWidgetArea)
+        self.inspector_dock = self._dock("Inspector", self.inspector, area.RightDockWidgetArea)
+        self.dataset_dock = self._dock("Dataset", self.dataset, area.RightDockWidgetArea)
+        self.problems_dock = self._dock("Problems", self.problems, area.BottomDockWidgetArea)
+        self.training_dock = self._dock("Training", self.training, area.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.inspector_dock, self.dataset_dock)
+        self.tabifyDockWidget(self.problems_dock, self.training_dock)
+        self.inspector_dock.raise_()
+        self.problems_dock.raise_()
+        self.docks = [self.palette_dock, self.inspector_dock, self.dataset_dock, self.problems_dock, self.training_dock]
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
-        dock.setObjectName(title)
+        dock.setObjectName(title)  # the name saveState and restoreState know it by
         dock.setWidget(widget)
         dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable
         )
         self.addDockWidget(area, dock)
-        orientation = (
-            Qt.Orientation.Vertical if area == Qt.DockWidgetArea.BottomDockWidgetArea else Qt.Orientation.Horizontal
-        )
-        self.resizeDocks([dock], [size], orientation)
         return dock
+
+    def restore_layout(self, geometry: QByteArray, state: QByteArray) -> None:
+        """Put the window and its docks where the user left them; the default sizes then stay unused."""
+        self.restoreGeometry(geometry)
+        self._needs_default_layout = not self.restoreState(state)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._needs_default_layout:  # sizes are only honoured once the window has its own size
+            self._needs_default_layout = False
+            horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
+            self.resizeDocks([self.palette_dock, self.inspector_dock], list(SIDE_DOCK_WIDTHS), horizontal)
+            self.resizeDocks([self.problems_dock], [BOTTOM_DOCK_HEIGHT], vertical)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.files.confirm_discard():

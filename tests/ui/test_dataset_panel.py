@@ -45,7 +45,7 @@ def test_digits_load_off_the_ui_thread_into_labelled_thumbnails_counts_and_notes
 
     monkeypatch.setattr(panel_module, "load_dataset", recording)
     panel = window.dataset
-    assert window.findChild(type(window.docks[-1]), "Dataset") is window.docks[-1]
+    assert window.findChild(type(window.dataset_dock), "Dataset") is window.dataset_dock
     _load(qtbot, panel)
     assert threads and threads[0] is not threading.main_thread()
     assert panel.dataset is not None and panel.dataset.name == "digits"

@@ -174,8 +174,7 @@ def test_window_layout_and_zoom_are_restored(qtbot, tmp_path, dialogs):
     first.show()
     qtbot.waitExposed(first)
     first.resize(780, 560)  # within the offscreen screen, where restoreGeometry keeps windows
-    inspector = next(d for d in first.docks if d.objectName() == "Inspector")
-    inspector.hide()
+    first.inspector_dock.hide()
     first.view.zoom_by(1.7 / first.view.zoom())
     size = first.size().toTuple()
     assert first.close()
@@ -184,7 +183,7 @@ def test_window_layout_and_zoom_are_restored(qtbot, tmp_path, dialogs):
     second.show()
     qtbot.waitUntil(lambda: second.view.zoom() == pytest.approx(1.7))
     assert second.size().toTuple() == size
-    assert not next(d for d in second.docks if d.objectName() == "Inspector").isVisible()
+    assert not second.inspector_dock.isVisible()
 
 
 def test_settings_go_only_to_the_profile(tmp_path):
