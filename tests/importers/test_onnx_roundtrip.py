@@ -106,3 +106,27 @@ def test_saved_import_runs_without_the_original_file(exported, tmp_path):
 def test_shapes_are_checked_against_onnx(exported):
     notes = import_onnx(exported["lenet"][0]).report.notes
     assert any("checked against ONNX shape inference: all agree" in n for n in notes)
+
+
+def test_a_sequence_length_left_open_stays_open(tmp_path):
+    build, sample = SAMPLES["tagger"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        path = tmp_path / "tagger.onnx"
+        torch.onnx.export(
+            perturbed(build()),
+            (torch.randn(2, *sample),),
+            str(path),
+            dynamo=False,
+            input_names=["x"],
+            output_names=["y"],
+            dynamic_axes={"x": {0: "batch", 1: "length"}, "y": {0: "batch", 1: "length"}},
+        )
+    result = import_onnx(path)
+    assert next(result.project.design.blocks()).params["variable_length"]
+    module = compile_design(result.project.design).eval()
+    module.load_state_dict(result.weights)
+    for length in (3, 11):
+        x = torch.randn(2, length, sample[1])
+        with torch.no_grad():
+            np.testing.assert_allclose(module(x).numpy(), reference(path, x), atol=TOLERANCE, rtol=TOLERANCE)
