@@ -6,8 +6,9 @@ import argparse
 from pathlib import Path
 
 from designer.cli.common import EXIT_PROBLEMS, fail
+from designer.core.project import Project
 from designer.core.project_file import load_project
-from designer.export.formats import DEFAULT_OPSET, DEFAULT_TOLERANCE, FORMATS, SUFFIXES
+from designer.export.formats import DEFAULT_OPSET, DEFAULT_TOLERANCE, FORMATS, PROJECT_FORMATS, SUFFIXES
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,10 +20,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "Exit status 0 when every check passes, 1 when the design, the weights or a check fails, 2 when a file "
         "cannot be read or written.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="formats:\n" + "\n".join(f"  {name:<8} {text}" for name, text in FORMATS.items()),
+        epilog="formats:\n"
+        + "\n".join(f"  {name:<12} {text}" for name, text in {**FORMATS, **PROJECT_FORMATS}.items()),
     )
     export.add_argument("file", type=Path, help="project file")
-    export.add_argument("--format", required=True, choices=tuple(FORMATS), help="what to write")
+    export.add_argument("--format", required=True, choices=(*FORMATS, *PROJECT_FORMATS), help="what to write")
     export.add_argument("-o", "--output", required=True, type=Path, help="file to write (model.py for pytorch)")
     export.add_argument("--weights", type=Path, metavar="RUN_OR_FILE", help="a run folder or a .pt state dict")
     export.add_argument("--opset", type=int, default=DEFAULT_OPSET, help=f"ONNX opset (default {DEFAULT_OPSET})")
@@ -45,6 +47,8 @@ def _export(args: argparse.Namespace) -> int:
     wanted = SUFFIXES[args.format]
     if args.output.suffix != wanted:
         print(f"note: {args.format} files usually end in {wanted}; writing {args.output} as asked")
+    if args.format in PROJECT_FORMATS:
+        return _export_train_script(project, args)
     try:
         result = export_model(
             project.design,
@@ -64,3 +68,28 @@ def _export(args: argparse.Namespace) -> int:
     for line in result.lines():
         print(line)
     return 0 if result.passed else EXIT_PROBLEMS
+
+
+def _export_train_script(project: Project, args: argparse.Namespace) -> int:
+    """The training script: its data and settings from the training side, its network from the code export."""
+    from designer.core.training_settings import TrainingSettingsError
+    from designer.export.prepare import ExportError
+    from designer.export.train_script import network_code
+    from designer.training.dataset import DataError
+    from designer.training.script import training_script
+
+    try:
+        script = training_script(project, args.file)
+        lines = script.write(args.output, network_code(script.design, project.name))
+    except (DataError, TrainingSettingsError) as exc:
+        return fail(f"{args.file}: {exc}", EXIT_PROBLEMS)
+    except ExportError as exc:
+        for problem in exc.problems:
+            fail(f"{args.file}: {problem}", EXIT_PROBLEMS)
+        return EXIT_PROBLEMS
+    except OSError as exc:
+        return fail(f"cannot write {args.output}: {exc.strerror or exc}")
+    print(f"wrote {args.output} (train-script)")
+    for line in lines:
+        print(line)
+    return 0

@@ -6,7 +6,11 @@ FORMATS = {
     "weights": "weights only: a state dict (.pt)",
     "pt2": "torch.export program (.pt2)",
 }
-SUFFIXES = {"onnx": ".onnx", "pytorch": ".py", "weights": ".pt", "pt2": ".pt2"}
+PROJECT_FORMATS = {
+    "train-script": "training script (.py, torch and numpy only) with its data (.npz) beside it",
+}
+"""Formats made from the whole project (its data and training settings), not the design alone."""
+SUFFIXES = {"onnx": ".onnx", "pytorch": ".py", "weights": ".pt", "pt2": ".pt2", "train-script": ".py"}
 LOWEST_OPSET = 18
 """torch's dynamo exporter writes opset 18 or newer (asked for less, it silently writes 18)."""
 HIGHEST_OPSET = 23

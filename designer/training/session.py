@@ -150,8 +150,8 @@ class Session:
         schedule = Schedule(self.settings, optimizer, steps_per_epoch(len(data.x_train), self.settings["batch_size"]))
         trainer = Trainer(
             model, dataset, data, optimizer, schedule, self.settings,
-            precision=precision, augmentation=_augmentation(project, dataset), events=self.events, stop=self.stop,
-            shard=shard,
+            precision=precision, augmentation=augmentation_settings(project, dataset), events=self.events,
+            stop=self.stop, shard=shard,
         )  # fmt: skip
         first = self._restore(trainer) if self.request.resume else 0
         self._write_config(config, precision, first)
@@ -323,7 +323,7 @@ class Session:
         )
 
 
-def _augmentation(project: Project, dataset: Dataset) -> dict[str, Any] | None:
+def augmentation_settings(project: Project, dataset: Dataset) -> dict[str, Any] | None:
     """The dataset settings when they ask for image augmentation, else ``None``."""
     settings = resolve_dataset_settings(project.dataset)
     wanted = settings["augment_flip"] or settings["augment_crop_padding"] > 0

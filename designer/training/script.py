@@ -1,0 +1,164 @@
+"""A standalone training script (``designer export --format train-script``): the engine's training, torch only.
+
+The data is loaded, split and normalised by Designer's own loaders and saved beside the script as ``.npz``
+(numeric arrays, read with ``allow_pickle=False``): every source (built-in sets, CSV, IDX, image folders) leaves
+the desktop the same way, the split and normalisation are exactly the engine's, and the script needs no
+scikit-learn. The loss, tallies, optimiser, schedule, batching and augmentation are Designer's own definitions,
+copied in as source, so the script trains as the engine does; the network comes from the PyTorch code export.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import pprint
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from designer.core.design import DesignGraph
+from designer.core.inference import infer
+from designer.core.project import Project
+from designer.core.summary import summarize
+from designer.core.training_settings import resolve_training_settings
+from designer.training import distributed, loop, metrics, optimization
+from designer.training.data import augment, load_dataset
+from designer.training.data.configure import apply_changes, changes_to_fit
+from designer.training.dataset import Dataset
+from designer.training.device import select_cpu_threads
+from designer.training.script_template import MAIN
+from designer.training.session import augmentation_settings
+
+IMPORTS = """from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import math
+import os
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import distributed, nn
+from torch.nn import functional
+from torch.nn.parallel import DistributedDataParallel
+from torch.optim import lr_scheduler"""
+COPIED: tuple[tuple[ModuleType, tuple[str, ...]], ...] = (
+    (metrics, ("_LOSSES", "compute_loss", "Tally")),
+    (distributed, ("reduce_tally",)),
+    (loop, ("steps_per_epoch",)),
+    (optimization, ("make_optimizer", "Schedule", "_scheduler")),
+    (augment, ("augment", "random_flip", "random_crop")),
+)
+"""Designer's definitions the script runs, module by module."""
+
+
+@dataclass
+class TrainingScript:
+    """What a training script is made of, besides the network: the data, the settings, the design fitted to it."""
+
+    title: str
+    dataset: Dataset
+    settings: dict[str, Any]
+    design: DesignGraph
+    """A snapshot of the design with its Input and Output set to the data, as the engine trains it."""
+    augmentation: dict[str, Any] | None
+    cpu_threads: int | None
+
+    def write(self, path: Path, network: str) -> list[str]:
+        """Write the script to ``path`` around ``network`` (its class code) and the data beside it as ``.npz``;
+        a line per thing written."""
+        data = path.with_suffix(".npz")
+        arrays = self.dataset
+        np.savez(
+            data, x_train=arrays.x_train, y_train=arrays.y_train, x_val=arrays.x_val, y_val=arrays.y_val
+        )  # fmt: skip
+        text = self.source(network, data.name)
+        compile(text, str(path), "exec")
+        path.write_text(text, encoding="utf-8")
+        return [
+            f"data: {len(arrays.x_train):,} training and {len(arrays.x_val):,} validation samples in {data.name}",
+            f"imports: {', '.join(sorted(imported_packages(text)))} and the standard library",
+            f"run it: python {path.name}   or   torchrun --nproc_per_node N {path.name}",
+        ]
+
+    def source(self, network: str, data_name: str) -> str:
+        """The text of the script, reading its data from ``data_name`` beside it."""
+        constants = [
+            f"DATA = Path(__file__).with_name({data_name!r})",
+            f"TASK = {self.dataset.task!r}",
+            f"NUM_CLASSES = {len(self.dataset.class_names)}",
+            f"SETTINGS: dict[str, Any] = {pprint.pformat(self.settings, sort_dicts=False)}",
+            f"AUGMENTATION: dict[str, Any] | None = {self.augmentation!r}",
+            f"CPU_THREADS = {self.cpu_threads!r}",
+            '"""Threads per operation on the CPU (None: torch\'s default); one is fastest for a small network."""',
+        ]
+        copied = [_definitions(module, names) for module, names in COPIED]
+        parts = [_docstring(self.title, data_name), IMPORTS, network, *copied, "\n".join(constants), MAIN.strip()]
+        return "\n\n\n".join(parts) + '\n\n\nif __name__ == "__main__":\n    main()\n'
+
+
+def training_script(project: Project, project_path: Path | None) -> TrainingScript:
+    """The data and settings of ``project``'s script; raises ``DataError`` or ``TrainingSettingsError``."""
+    dataset = load_dataset(project.dataset, project_path.resolve().parent if project_path else None)
+    settings = resolve_training_settings(project.training, dataset.task)
+    design = project.design.snapshot()
+    apply_changes(design, changes_to_fit(design, dataset))
+    step_flops = summarize(design, infer(design)).total_flops * settings["batch_size"]
+    threads = select_cpu_threads(settings["cpu_threads"], step_flops)
+    augmentation = augmentation_settings(replace(project, design=design), dataset)
+    if augmentation is not None:
+        augmentation = {key: augmentation[key] for key in ("augment_flip", "augment_crop_padding")}
+    return TrainingScript(
+        project.name, dataset, settings, design, augmentation, 1 if threads == 1 else settings["cpu_threads"]
+    )
+
+
+def imported_packages(text: str) -> set[str]:
+    """The top-level packages a script imports, the standard library and ``__future__`` left out."""
+    names = set()
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return {name for name in names if name not in sys.stdlib_module_names and name != "__future__"}
+
+
+def _docstring(title: str, data_name: str) -> str:
+    return (
+        f'"""{title}: train the network designed in Designer, with only torch and numpy.\n\n'
+        "    python train.py                          # one process: the first GPU, or the CPU\n"
+        "    torchrun --nproc_per_node N train.py     # N processes: NCCL on GPUs, gloo on the CPU\n"
+        "    torchrun --nnodes 2 --node_rank R --rdzv_backend c10d --rdzv_endpoint HOST:29400 \\\\\n"
+        "        --nproc_per_node N train.py          # two machines: R is 0 on one, 1 on the other\n\n"
+        f"The data, split and normalised by Designer, is {data_name} beside this file. batch_size is the global\n"
+        "batch: every process draws the same seeded order and takes its share of each batch, with the learning\n"
+        "rate of one process. Only rank 0 prints and saves last.pt, best.pt (state dicts) and metrics.jsonl in --out.\n"
+        '"""'
+    )
+
+
+def _definitions(module: ModuleType, names: tuple[str, ...]) -> str:
+    """The source of the top-level functions, classes and assignments called ``names`` in ``module``, in order."""
+    source = inspect.getsource(module)
+    found = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+            name = node.targets[0].id
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            name = node.name
+        else:
+            continue
+        if name in names:
+            found[name] = ast.get_source_segment(source, node)
+    return "\n\n\n".join(found[name] for name in names)
