@@ -17,7 +17,7 @@ Port = tuple[str, str]
 
 def block_name(text: str, fallback: str) -> str:
     """``text`` made into a usable block name: ``layer1.0.conv1`` → ``layer1_0_conv1``."""
-    name = re.sub(r"[^A-Za-z0-9_]+", "_", text).strip("_")[:80]
+    name = re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_")[:80]
     if not name or not name[0].isalpha():
         name = f"{fallback}_{name}" if name else fallback
     if keyword.iskeyword(name) or name in RESERVED_NAMES:

@@ -203,6 +203,21 @@ def global_average_pool(ctx: NodeContext) -> bool:
     return True
 
 
+def reduce_mean(ctx: NodeContext) -> bool:
+    """The mean over every spatial position, keeping the axes (how dynamo writes global average pooling)."""
+    port, dims = ctx.port(0), _spatial_rank(ctx)
+    axes = ctx.attr("axes")
+    if axes is None and ctx.input_name(1):
+        constant = ctx.const(1)
+        axes = None if constant is None else [int(a) for a in constant.reshape(-1)]
+    if port is None or dims is None or axes is None or not ctx.attr("keepdims", 1):
+        return False
+    if sorted(a % (dims + 2) for a in axes) != list(range(2, dims + 2)):
+        return False
+    ctx.add(f"AdaptiveAvgPool{dims}d", {"output_size": 1}, [port])
+    return True
+
+
 def batch_norm(ctx: NodeContext) -> bool:
     port, shape = ctx.port(0), ctx.in_shape(0)
     scale, shift, mean, variance = (ctx.const(i) for i in range(1, 5))
@@ -360,6 +375,7 @@ HANDLERS: dict[str, Handler] = {
     "MaxPool": _pool("MaxPool"),
     "AveragePool": _pool("AvgPool"),
     "GlobalAveragePool": global_average_pool,
+    "ReduceMean": reduce_mean,
     "BatchNormalization": batch_norm,
     "LayerNormalization": layer_norm,
     "Gather": gather,

@@ -100,3 +100,12 @@ def with_dead_branch(path: Path) -> Path:
         helper.make_node("Gemm", ["x", "v"], ["unused"], transB=1),
     ]
     return save(nodes, [float_input("x", ["batch", 4])], [float_input("y", ["batch", 3])], weights, path)
+
+
+def spatial_mean(path: Path, axes: list[int]) -> Path:
+    """ReduceMean with its axes as an input (opset 18 on), as torch's dynamo exporter writes global pooling."""
+    nodes = [helper.make_node("ReduceMean", ["x", "axes"], ["y"], keepdims=1)]
+    result = float_input("y", ["batch", *(1 if i in axes else n for i, n in enumerate([3, 4, 5], start=1))])
+    inputs = [float_input("x", ["batch", 3, 4, 5])]
+    tensor = numpy_helper.from_array(np.array(axes, np.int64), "axes")
+    return save(nodes, inputs, [result], [tensor], path, opset=18, check=False)

@@ -161,3 +161,13 @@ def test_a_dead_branch_is_left_out_with_its_weights(tmp_path):
     np.testing.assert_allclose(ours, theirs, atol=1e-5)
     assert [b.kind for b in result.project.design.blocks()] == ["Input", "Linear", "Output"]
     assert set(result.weights) == {"gemm.weight"}
+
+
+def test_a_mean_over_every_position_is_global_average_pooling(tmp_path):
+    x = np.random.default_rng(7).normal(size=(2, 3, 4, 5)).astype(np.float32)
+    result, ours, theirs = run_both(build.spatial_mean(tmp_path / "mean.onnx", [2, 3]), x)
+    np.testing.assert_allclose(ours, theirs, atol=1e-6)
+    assert [b.kind for b in result.project.design.blocks()][1] == "AdaptiveAvgPool2d"
+    result, ours, theirs = run_both(build.spatial_mean(tmp_path / "rows.onnx", [3]), x)
+    np.testing.assert_allclose(ours, theirs, atol=1e-6)
+    assert [b.kind for b in result.project.design.blocks()][1] == "OnnxOp"
