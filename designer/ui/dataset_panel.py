@@ -217,7 +217,6 @@ class DatasetPanel(QScrollArea):
         self.error = _label("datasetError", wrap=True)
         self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error.setStyleSheet("color: #b91c1c;")
         self.fit = _label("datasetFit", wrap=True)
         self.fit.setTextFormat(Qt.TextFormat.RichText)
         self.view = DatasetView()
@@ -228,7 +227,6 @@ class DatasetPanel(QScrollArea):
         for widget in (self.error, self.fit, self.view):
             layout.addWidget(widget)
         layout.addStretch(1)
-        self.problems.setStyleSheet("color: #b91c1c;")
         self.setWidget(page)
 
     def _build_form(self, source: str) -> None:

@@ -60,7 +60,7 @@ class MainWindow(QMainWindow):
         self.files = FileActions(self)
         self.recent_files = RecentFiles(self.profile, self.files.open_recent, self.show_message)
         self.appearance = Appearance(self)
-        self.appearance.changed.connect(self._on_report_changed)
+        self.appearance.changed.connect(self._on_theme_changed)
         self.autosave = Autosave(self.profile.data_dir / "recovery", parent=self)
         self.autosave.failed.connect(self.show_message)
         self.clipboard_actions, self.arrange = ClipboardActions(self), ArrangeActions(self)
@@ -173,6 +173,15 @@ class MainWindow(QMainWindow):
     def _on_selection_changed(self) -> None:
         assert self.scene is not None
         self.inspector.show_blocks(self.scene.selected_block_ids())
+
+    def _on_theme_changed(self) -> None:
+        """Parts that took colours from the theme when they were drawn take the new ones."""
+        assert self.scene is not None
+        for block in self.scene.blocks.values():
+            block.update_tooltip()
+        self.view.minimap.update()
+        self.training.recolour()
+        self._on_report_changed()
 
     def _on_report_changed(self) -> None:
         assert self.document is not None

@@ -13,8 +13,8 @@ from designer.ui import theme
 
 SIZE = (220, 150)
 MARGIN = 8.0
-_BACKGROUND = QColor(255, 255, 255, 225)
-_FRAME = QColor("#cfd4dc")
+BACKGROUND_ALPHA = 225
+"""The canvas shows faintly through the minimap."""
 
 
 class Minimap(QWidget):
@@ -65,8 +65,11 @@ class Minimap(QWidget):
         self._ensure_picture()
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(_FRAME, 1.0))
-        painter.setBrush(_BACKGROUND)
+        colours = theme.scheme()  # read at each paint: the theme can change while the minimap shows
+        background = QColor(colours.panel)
+        background.setAlpha(BACKGROUND_ALPHA)
+        painter.setPen(QPen(QColor(colours.separator), 1.0))
+        painter.setBrush(background)
         painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
         if self._picture is not None:
             painter.drawPixmap(0, 0, self._picture)

@@ -23,10 +23,6 @@ class QuickAdd(QFrame):
         super().__init__(parent)
         self.setObjectName("quickAdd")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet(
-            "QFrame#quickAdd { background: white; border: 1px solid #cfd4dc; border-radius: 6px; }"
-            "QLineEdit { border: 1px solid #cfd4dc; border-radius: 4px; padding: 3px 5px; }"
-        )
         self.search = QLineEdit()
         self.search.setPlaceholderText("Add block…")
         self.list = QListWidget()

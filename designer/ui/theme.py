@@ -66,6 +66,10 @@ class Scheme:
     error_text: str
     error_fill: str
     error_border: str
+    warning_text: str
+    warning_fill: str
+    heat: str
+    """The strongest cell of a heat map (a confusion matrix's full row); an empty cell is ``field``."""
 
 
 SCHEMES: dict[str, Scheme] = {
@@ -97,6 +101,9 @@ SCHEMES: dict[str, Scheme] = {
         error_text="#b91c1c",
         error_fill="#fef2f2",
         error_border="#fecaca",
+        warning_text="#b45309",
+        warning_fill="#fffbeb",
+        heat="#1d4ed8",
     ),
     DARK: Scheme(
         canvas_background="#1a1d23",
@@ -126,6 +133,9 @@ SCHEMES: dict[str, Scheme] = {
         error_text="#fca5a5",
         error_fill="#3a1f23",
         error_border="#7f1d1d",
+        warning_text="#fcd34d",
+        warning_fill="#3a2f17",
+        heat="#3b82f6",
     ),
 }
 
@@ -168,6 +178,12 @@ QLabel#inspectorInfo { color: $text; background: $info_fill; border-radius: 4px;
 QLabel#inspectorError { color: $error_text; background: $error_fill; border: 1px solid $error_border;
     border-radius: 4px; padding: 4px 6px; }
 QLabel#placeholder { color: $text_muted; }
+QLabel#datasetProblems, QLabel#datasetError { color: $error_text; }
+QLabel#warningNote { color: $warning_text; background: $warning_fill; border-radius: 3px; padding: 2px 6px; }
+QLabel#errorNote { color: $error_text; background: $error_fill; border: 1px solid $error_border;
+    border-radius: 3px; padding: 3px 6px; }
+QFrame#quickAdd { background: $panel; border: 1px solid $separator; border-radius: 6px; }
+QFrame#quickAdd QLineEdit { border: 1px solid $separator; border-radius: 4px; padding: 3px 5px; }
 QStatusBar QLabel { padding: 0 8px; }
 """)
 

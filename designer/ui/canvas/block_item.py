@@ -112,7 +112,7 @@ class BlockItem(QGraphicsItem):
         self._sync_ports(self.inputs, ports, is_output=False)
         self._sync_ports(self.outputs, block.spec.outputs, is_output=True)
         self._layout_text()
-        self._update_tooltip()
+        self.update_tooltip()
 
     def set_problems(self, problems: list[Problem]) -> None:
         """Outline the block red for errors (amber for warnings) and list them in its tooltip."""
@@ -120,7 +120,7 @@ class BlockItem(QGraphicsItem):
         warnings = [p for p in problems if p.severity == "warning"]
         if (errors, warnings) != (self.errors, self.warnings):
             self.errors, self.warnings = errors, warnings
-            self._update_tooltip()
+            self.update_tooltip()
             self.update()
 
     def set_overlay(self, color: QColor | None, text: str | None) -> None:
@@ -246,11 +246,12 @@ class BlockItem(QGraphicsItem):
         self._kind.setPos(left, top + name_h)
         self.caption.setPos(-theme.BLOCK_WIDTH / 2 + 2, self._height / 2 + 3)
 
-    def _update_tooltip(self) -> None:
-        block = self.block
+    def update_tooltip(self) -> None:
+        """Name, help and problems, problems in the theme's colours (call it again when the theme changes)."""
+        block, colours = self.block, theme.scheme()
         lines = [f"<b>{block.name}</b> · {block.kind}", html.escape(block.spec.help)]
-        lines += [f"<span style='color:#b91c1c'>⛔ {_problem_text(p)}</span>" for p in self.errors]
-        lines += [f"<span style='color:#b45309'>⚠ {_problem_text(p)}</span>" for p in self.warnings]
+        lines += [f"<span style='color:{colours.error_text}'>⛔ {_problem_text(p)}</span>" for p in self.errors]
+        lines += [f"<span style='color:{colours.warning_text}'>⚠ {_problem_text(p)}</span>" for p in self.warnings]
         self.setToolTip("<br>".join(lines))
         for port in [*self.inputs.values(), *self.outputs.values()]:
             port.setToolTip(f"{'output' if port.is_output else 'input'} {port.name} of {block.name}")

@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
+from designer.ui import theme
 from designer.ui.training.run_record import Curves, RunRecord
 from designer.ui.training.series import Series
 from designer.ui.training.status_text import run_time
@@ -57,19 +58,21 @@ class TrainingCharts(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         self.plots: dict[str, pg.PlotItem] = {}
-        for key, title in (("loss", "Loss"), ("metric", "Accuracy"), ("lr", "Learning rate")):
-            widget = pg.PlotWidget(background="w")
+        self._widgets: list[pg.PlotWidget] = []
+        self._titles = {"loss": "Loss", "metric": "Accuracy", "lr": "Learning rate"}
+        for key in self._titles:
+            widget = pg.PlotWidget()
             widget.setMinimumWidth(160)
             plot = widget.getPlotItem()
-            plot.setTitle(title, color="#374151", size="9pt")
             # No grid: pyqtgraph draws it with the axes, which then repaint with every new point.
-            plot.setLabel("bottom", "epoch", color="#6b7280")
             plot.setDownsampling(auto=True, mode="peak")
             plot.setClipToView(True)
             plot.enableAutoRange(x=False, y=False)  # the ranges follow the data in steps: see _widen and _fit_y
             self.plots[key] = plot
+            self._widgets.append(widget)
             layout.addWidget(widget)
-        self.legend = self.plots["loss"].addLegend(offset=(-4, 4), labelTextSize="8pt", brush=(255, 255, 255, 200))
+        self.legend = self.plots["loss"].addLegend(offset=(-4, 4), labelTextSize="8pt")
+        self.recolour()
         self._curves: dict[tuple[int, int], tuple[pg.PlotDataItem, Series, int]] = {}
         self._runs: list[RunRecord] = []
         self._last_plot = 0
@@ -77,6 +80,23 @@ class TrainingCharts(QWidget):
         self._y_ranges: dict[str, tuple[float, float]] = {}
         self._metric = "accuracy"
         self._drawn_at: dict[str, float] = {}
+
+    def recolour(self) -> None:
+        """Draw backgrounds, titles, axes and the legend in the theme's colours (call it when the theme changes)."""
+        colours = theme.scheme()
+        text, muted = QColor(colours.text), QColor(colours.text_muted)
+        for widget in self._widgets:
+            widget.setBackground(QColor(colours.panel))
+        for key, plot in self.plots.items():
+            plot.setTitle(self._titles[key], color=colours.text, size="9pt")
+            plot.setLabel("bottom", "epoch", color=colours.text_muted)
+            for side in ("left", "bottom"):
+                plot.getAxis(side).setPen(pg.mkPen(muted))
+                plot.getAxis(side).setTextPen(pg.mkPen(muted))
+        backdrop = QColor(colours.panel)
+        backdrop.setAlpha(200)
+        self.legend.setBrush(pg.mkBrush(backdrop))
+        self.legend.setLabelTextColor(text)
 
     def show_runs(self, runs: list[RunRecord]) -> None:
         """Draw ``runs`` (the first in bold: the one being looked at), each in its own colour."""
@@ -119,7 +139,8 @@ class TrainingCharts(QWidget):
         metric = self._runs[0].metric_name if self._runs and self._runs[0].task else "accuracy"
         if metric != self._metric:
             self._metric = metric
-            self.plots["metric"].setTitle(_METRIC_TITLES[metric], color="#374151", size="9pt")
+            self._titles["metric"] = _METRIC_TITLES[metric]
+            self.plots["metric"].setTitle(self._titles["metric"], color=theme.scheme().text, size="9pt")
 
     def _update(self, plot: str) -> bool:
         """Give the curves of ``plot`` whose series grew their data; whether there were any."""

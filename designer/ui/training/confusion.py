@@ -12,9 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
-_FULL = QColor("#1d4ed8")
-_EMPTY = QColor("#ffffff")
-_SUMMARY = QColor("#f3f4f6")
+from designer.ui import theme
 
 
 class ConfusionTable(QTableWidget):
@@ -33,10 +31,16 @@ class ConfusionTable(QTableWidget):
         self.verticalHeader().setMinimumSectionSize(16)
         self.setToolTip("Rows: true class · columns: predicted class (validation set)")
         self._names: list[str] = []
+        self._shown: tuple[dict[str, Any], list[str]] = ({}, [])
         self.show_epoch({}, [])
+
+    def recolour(self) -> None:
+        """Shade the cells in the theme's colours again (call it when the theme changes)."""
+        self.show_epoch(*self._shown)
 
     def show_epoch(self, epoch: dict[str, Any], class_names: list[str]) -> None:
         """Fill the table from ``epoch`` (an epoch event); empty when it has no confusion matrix."""
+        self._shown = (epoch, class_names)
         matrix = epoch.get("confusion") or []
         names = list(class_names) or [str(i) for i in range(len(matrix))]
         if not matrix or len(names) != len(matrix):
@@ -45,7 +49,8 @@ class ConfusionTable(QTableWidget):
             self.setColumnCount(0)
             self._names = []
             return
-        size = len(matrix)
+        size, colours = len(matrix), theme.scheme()
+        empty, full, summary = QColor(colours.field), QColor(colours.heat), QColor(colours.panel_title)
         if self.rowCount() != size + 1 or self._names != names:
             self.clear()
             self.setRowCount(size + 1)
@@ -57,12 +62,12 @@ class ConfusionTable(QTableWidget):
         for row, counts in enumerate(matrix):
             total = sum(counts) or 1
             for column, count in enumerate(counts):
-                self._cell(row, column, str(count), _shade(count / total))
+                self._cell(row, column, str(count), _shade(count / total, empty, full))
         for column, value in enumerate(epoch.get("precision") or []):
-            self._cell(size, column, _percent(value), _SUMMARY)
+            self._cell(size, column, _percent(value), summary)
         for row, value in enumerate(epoch.get("recall") or []):
-            self._cell(row, size, _percent(value), _SUMMARY)
-        self._cell(size, size, "", _SUMMARY)
+            self._cell(row, size, _percent(value), summary)
+        self._cell(size, size, "", summary)
 
     def _cell(self, row: int, column: int, text: str, background: QColor) -> None:
         item = self.item(row, column)
@@ -75,13 +80,13 @@ class ConfusionTable(QTableWidget):
         item.setForeground(QColor("#ffffff") if background.lightnessF() < 0.55 else QColor("#111827"))
 
 
-def _shade(share: float) -> QColor:
-    """White for none of the row, deep blue for all of it."""
+def _shade(share: float, empty: QColor, full: QColor) -> QColor:
+    """``empty`` for none of the row, ``full`` for all of it."""
     share = min(max(share, 0.0), 1.0) ** 0.6  # lifts small counts so that mistakes stay visible
     return QColor.fromRgbF(
-        _EMPTY.redF() + (_FULL.redF() - _EMPTY.redF()) * share,
-        _EMPTY.greenF() + (_FULL.greenF() - _EMPTY.greenF()) * share,
-        _EMPTY.blueF() + (_FULL.blueF() - _EMPTY.blueF()) * share,
+        empty.redF() + (full.redF() - empty.redF()) * share,
+        empty.greenF() + (full.greenF() - empty.greenF()) * share,
+        empty.blueF() + (full.blueF() - empty.blueF()) * share,
     )
 
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer.ui import theme
 from designer.ui.training.gradient_scale import STOPS, GradientScale, format_norm
 
 _TIPS = (
@@ -80,10 +81,11 @@ class ColourBar(QWidget):
         ramp = QLinearGradient(bar.topLeft(), bar.topRight())
         for position, colour in STOPS:
             ramp.setColorAt(position, QColor(colour))
-        painter.setPen(QColor("#9ca3af"))
+        colours = theme.scheme()  # read at each paint: the theme can change
+        painter.setPen(QColor(colours.block_border))
         painter.setBrush(ramp)
         painter.drawRoundedRect(bar, 3, 3)
-        painter.setPen(QColor("#4b5563"))
+        painter.setPen(QColor(colours.help_text))
         font = painter.font()
         font.setPointSizeF(7.5)
         painter.setFont(font)

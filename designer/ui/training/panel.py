@@ -96,14 +96,12 @@ class TrainingPanel(QWidget):
         # A fixed width keeps the row's layout (and the charts below) still while the numbers change.
         self.speed.setFixedWidth(self.speed.fontMetrics().horizontalAdvance("000,000 samples/s · lr 0.000e-00"))
         self.note = QLabel("The design changed since this run started; the run trains the design as it was.")
-        self.note.setStyleSheet("color: #92400e; background: #fffbeb; border-radius: 3px; padding: 2px 6px;")
+        self.note.setObjectName("warningNote")  # coloured by the theme's style sheet
         self.note.hide()
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error.setStyleSheet(
-            "color: #991b1b; background: #fef2f2; border: 1px solid #fecaca; border-radius: 3px; padding: 3px 6px;"
-        )
+        self.error.setObjectName("errorNote")
         self.error.hide()
 
         top = QHBoxLayout()
@@ -218,6 +216,12 @@ class TrainingPanel(QWidget):
             self.clear_tint()
         elif self.live is not None and self.current is self.live.record:
             self._show_gradients(self.live.record, tint=True)
+
+    def recolour(self) -> None:
+        """Draw the charts, the confusion matrix and the run states in the theme's colours again."""
+        self.charts.recolour()
+        self.confusion.recolour()
+        self.run_list.update_rows(self.runs, self._labels())
 
     def shutdown(self) -> None:
         """End a run at once: the window is closing."""

@@ -6,12 +6,14 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
+from designer.ui import theme
 from designer.ui.training.charts import RUN_COLOURS
 from designer.ui.training.run_record import RunRecord
 from designer.ui.training.status_text import run_time
 
 _COLUMNS = ("Run", "What changed", "State", "Best")
-_STATE_COLOURS = {"failed": "#b91c1c", "running": "#1d4ed8", "starting": "#1d4ed8", "stopped": "#b45309"}
+_STATE_COLOURS = {"failed": "error_text", "running": "selection", "starting": "selection", "stopped": "warning_text"}
+"""The theme colour (a field of ``theme.Scheme``) of each state; any other state is ``ok``."""
 
 
 class RunList(QTreeWidget):
@@ -66,8 +68,8 @@ class RunList(QTreeWidget):
         self.blockSignals(True)
         for i in range(self.topLevelItemCount()):
             item = self.topLevelItem(i)
-            colour = RUN_COLOURS[shown.index(i) % len(RUN_COLOURS)] if i in shown else "#1f2937"
-            item.setForeground(0, QBrush(QColor(colour)))
+            colour = QBrush(QColor(RUN_COLOURS[shown.index(i) % len(RUN_COLOURS)])) if i in shown else None
+            item.setData(0, Qt.ItemDataRole.ForegroundRole, colour)  # None: the theme's text colour
         self.blockSignals(False)
 
 
@@ -75,7 +77,7 @@ def _show_state(item: QTreeWidgetItem, run: RunRecord) -> None:
     item.setText(2, run.state)
     item.setText(3, _best(run))
     item.setToolTip(2, run.message or run.state)
-    item.setForeground(2, QBrush(QColor(_STATE_COLOURS.get(run.state, "#15803d"))))
+    item.setForeground(2, QBrush(QColor(getattr(theme.scheme(), _STATE_COLOURS.get(run.state, "ok")))))
 
 
 def _best(run: RunRecord) -> str:
