@@ -32,7 +32,7 @@ from designer.ui.training.panel import TrainingPanel
 MESSAGE_MS = 6000
 SIDE_DOCK_WIDTHS = (240, 320)
 """Default widths of the Blocks and the Inspector docks; the canvas takes the rest."""
-BOTTOM_DOCK_HEIGHT = 220
+BOTTOM_DOCK_HEIGHT = 240
 """Default height of the Problems and Training docks: the training charts still read at it."""
 
 

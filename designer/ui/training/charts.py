@@ -65,6 +65,9 @@ class TrainingCharts(QWidget):
             widget.setMinimumWidth(160)
             plot = widget.getPlotItem()
             # No grid: pyqtgraph draws it with the axes, which then repaint with every new point.
+            # No axis label either: in a low dock the plot needs the room; the tooltip says what x is.
+            widget.setToolTip("Against epochs: a faint line per step, dots per epoch")
+            plot.layout.setContentsMargins(2, 2, 6, 2)
             plot.setDownsampling(auto=True, mode="peak")
             plot.setClipToView(True)
             plot.enableAutoRange(x=False, y=False)  # the ranges follow the data in steps: see _widen and _fit_y
@@ -89,7 +92,6 @@ class TrainingCharts(QWidget):
             widget.setBackground(QColor(colours.panel))
         for key, plot in self.plots.items():
             plot.setTitle(self._titles[key], color=colours.text, size="9pt")
-            plot.setLabel("bottom", "epoch", color=colours.text_muted)
             for side in ("left", "bottom"):
                 plot.getAxis(side).setPen(pg.mkPen(muted))
                 plot.getAxis(side).setTextPen(pg.mkPen(muted))
