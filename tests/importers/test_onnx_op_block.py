@@ -9,11 +9,13 @@ import torch.nn.functional as F
 from designer.compiler.compile import compile_design
 from designer.core.design import Connection, DesignError, DesignGraph
 from designer.core.inference import infer
+from designer.core.summary import summarize
 
 
 def design_with(params, shape=(4,)):
     design = DesignGraph()
-    source = design.add_block("Input", "x", {"data": "features", "shape": list(shape)})
+    data = {1: "features", 3: "image"}[len(shape)]
+    source = design.add_block("Input", "x", {"data": data, "shape": list(shape)})
     block = design.add_block("OnnxOp", "op", params)
     sink = design.add_block("Output", "y", {"task": "regression"})
     design.connect(Connection(source, "out", block, "in1"))
@@ -34,6 +36,16 @@ def test_constant_inputs_are_weights_at_their_positions():
     module.load_state_dict({"op.constant0": torch.tensor([1.0, 2.0, 3.0, 4.0])})
     x = torch.randn(2, 4)
     torch.testing.assert_close(module(x), torch.tensor([1.0, 2.0, 3.0, 4.0]) - x)
+
+
+def test_float_constants_count_as_parameters():
+    constants = [
+        {"position": 1, "dtype": "float32", "shape": [4, 2, 3, 3]},
+        {"position": 2, "dtype": "int64", "shape": [2]},
+    ]
+    design, block = design_with({"op_type": "Conv", "constants": json.dumps(constants)}, shape=(2, 6, 6))
+    (row,) = [b for b in summarize(design, infer(design)).blocks if b.block_id == block]
+    assert row.params == 72
 
 
 def test_the_recorded_shape_is_what_flows_on():

@@ -140,6 +140,7 @@ ONNX_OP = BlockSpec(
         ChoiceParam("output_dtype", "float32", "Element type of the result.", choices=DTYPES),
     ),
     shape_rule=_rule,
+    count_params=lambda p, _: sum(math.prod(c["shape"]) for c in constant_inputs(p) if c["dtype"] == "float32"),
     input_count_param="inputs",
     onnx_ops=(),
 )
