@@ -109,3 +109,15 @@ def spatial_mean(path: Path, axes: list[int]) -> Path:
     inputs = [float_input("x", ["batch", 3, 4, 5])]
     tensor = numpy_helper.from_array(np.array(axes, np.int64), "axes")
     return save(nodes, inputs, [result], [tensor], path, opset=18, check=False)
+
+
+def huge_fill(path: Path) -> Path:
+    """A weight made by ConstantOfShape, asking for a trillion values."""
+    shape = numpy_helper.from_array(np.array([10**6, 10**6], np.int64), "shape")
+    nodes = [
+        helper.make_node(
+            "ConstantOfShape", ["shape"], ["w"], value=helper.make_tensor("v", TensorProto.FLOAT, [1], [1])
+        ),
+        helper.make_node("MatMul", ["x", "w"], ["y"]),
+    ]
+    return save(nodes, [float_input("x", ["batch", 10**6])], [float_input("y", ["batch", 10**6])], [shape], path)

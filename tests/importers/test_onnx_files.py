@@ -171,3 +171,8 @@ def test_a_mean_over_every_position_is_global_average_pooling(tmp_path):
     result, ours, theirs = run_both(build.spatial_mean(tmp_path / "rows.onnx", [3]), x)
     np.testing.assert_allclose(ours, theirs, atol=1e-6)
     assert [b.kind for b in result.project.design.blocks()][1] == "OnnxOp"
+
+
+def test_a_constant_asking_for_too_many_values_is_refused_before_it_is_made(tmp_path):
+    with pytest.raises(ModelImportError, match="asks for a constant of 1,000,000,000,000 values"):
+        import_onnx(build.huge_fill(tmp_path / "fill.onnx"))
