@@ -7,6 +7,7 @@ the run folder and the events; this process adds an ``error`` event naming the r
 
 from __future__ import annotations
 
+import signal
 import socket
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,9 +15,6 @@ from typing import Any
 
 from designer.training.event_log import EventLog, json_lines
 from designer.training.run_folder import CHECKPOINT, EVENTS, SUMMARY, RunFolder
-
-HANDLED_EXIT = 1
-"""The exit status of ``designer train`` after a failure it reported in an error event (rank 0's are the run's)."""
 
 
 class LaunchError(Exception):
@@ -107,10 +105,12 @@ def launch(processes: Processes, worker_args: list[str], run_path: Path, events:
 
 
 def _failure(exc: Any, processes: Processes, run: RunFolder, events: EventLog) -> dict[str, Any]:
-    """The error event for processes that failed: rank 0's own when it failed first and said why."""
-    rank, failure = min(exc.failures.items(), key=lambda item: (item[1].timestamp, item[0]))
+    """The error event for processes that failed: rank 0's own when it says why, else one naming the culprit."""
     last = _last_event(run)
-    if rank == 0 and failure.exitcode == HANDLED_EXIT and last is not None and last["event"] == "error":
+    if last is not None and last["event"] == "error" and last["kind"] != "internal":
+        return last  # a problem with the data, design, settings or memory, said in rank 0's own words
+    rank, failure = culprit(exc.failures)
+    if rank == 0 and last is not None and last["event"] == "error":
         return last
     if failure.exitcode < 0:
         how = f"was killed by {failure.signal_name()}"
@@ -127,6 +127,22 @@ def _failure(exc: Any, processes: Processes, run: RunFolder, events: EventLog) -
         event = EventLog([json_lines(event_file), *events.listeners]).emit("error", **fields)
     run.write_json(SUMMARY, {**event, "resumable": run.file(CHECKPOINT).exists()})
     return event
+
+
+def culprit(failures: dict[int, Any]) -> tuple[int, Any]:
+    """The rank whose failure ended the run, and its failure.
+
+    A process killed by a signal comes first; then one that failed on its own; last one that the launcher ended
+    with SIGTERM after another had failed. A process that lost its peers fails too (an "internal" error of rank 0
+    about a connection): among failures alike, the earliest, and another rank before rank 0.
+    """
+
+    def order(item: tuple[int, Any]) -> tuple[int, int, bool]:
+        rank, failure = item
+        kind = 2 if failure.exitcode == -signal.SIGTERM else 0 if failure.exitcode < 0 else 1
+        return kind, failure.timestamp, rank == 0
+
+    return min(failures.items(), key=order)
 
 
 def _last_event(run: RunFolder) -> dict[str, Any] | None:

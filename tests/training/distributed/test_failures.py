@@ -9,8 +9,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
-from designer.training.launcher import Processes
+from designer.training.launcher import Processes, culprit
 from tests.training.distributed.helpers import TIMEOUT, designer, events_in, save_digits_project
 
 
@@ -78,3 +79,14 @@ def test_alone_on_one_machine_the_launcher_picks_a_free_port():
     assert "--standalone" in Processes(per_machine=2).launcher_args()
     endpoint = Processes(2, machines=2, machine_rank=1, rendezvous="head:29400").launcher_args()
     assert "--rdzv-endpoint=head:29400" in endpoint and "--nnodes=2" in endpoint and "--standalone" not in endpoint
+
+
+def _failure(exitcode: int, timestamp: int) -> SimpleNamespace:
+    return SimpleNamespace(exitcode=exitcode, timestamp=timestamp)
+
+
+def test_the_culprit_is_the_killed_process_not_those_that_lost_it_or_were_ended_after():
+    lost_peer, killed, ended = _failure(1, 100), _failure(-signal.SIGKILL, 100), _failure(-signal.SIGTERM, 99)
+    assert culprit({0: lost_peer, 1: killed, 2: ended})[0] == 1
+    assert culprit({0: lost_peer, 1: _failure(1, 100), 2: ended})[0] == 1  # another rank before rank 0
+    assert culprit({0: _failure(1, 98), 1: _failure(1, 100)})[0] == 0  # the earliest
