@@ -147,6 +147,11 @@ class MainWindow(QMainWindow):
             y += 80
         return self.add_block_at(kind, QPointF(x, y))
 
+    def add_block_by_name(self) -> None:
+        """Edit ▸ Add Block…: the quick-add popup on the canvas, as Tab there opens it."""
+        self.view.setFocus()
+        self.view.request_quick_add()
+
     def connect_ports(self, connection: Connection) -> None:
         refusal = self.editor.connect(connection)
         self.show_message(f"Not connected: {refusal}" if refusal else "Connected")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QKeySequence
 
 from designer.ui.import_dialog import open_import_dialog
+from designer.ui.panel_focus import move_focus
 
 if TYPE_CHECKING:
     from designer.ui.main_window import MainWindow
@@ -43,6 +44,7 @@ class Actions:
     paste: QAction
     duplicate: QAction
     align: dict[str, QAction]
+    add_block: QAction
     fit: QAction
     auto_layout: QAction
     auto_layout_down: QAction
@@ -51,6 +53,8 @@ class Actions:
     actual_size: QAction
     train: QAction
     stop: QAction
+    next_panel: QAction
+    previous_panel: QAction
 
 
 def build_menus(window: MainWindow) -> Actions:
@@ -89,6 +93,8 @@ def build_menus(window: MainWindow) -> Actions:
             "horizontal": action("Distribute &Horizontally", lambda: arrange.distribute("horizontal")),
             "vertical": action("Distribute &Vertically", lambda: arrange.distribute("vertical")),
         },
+        # Tab is no shortcut (it moves the focus elsewhere): the text after \t only shows it in the menu.
+        add_block=action("Add &Block…\tTab, or type its name", window.add_block_by_name),
         fit=action("&Fit to View", window.view.fit_to_items, "F"),
         auto_layout=action("&Auto-layout Left to Right", arrange.auto_layout, "Ctrl+L"),
         auto_layout_down=action(
@@ -99,7 +105,10 @@ def build_menus(window: MainWindow) -> Actions:
         actual_size=action("&Actual Size", window.view.reset_zoom, "Ctrl+0"),
         train=action("&Train", window.training.train, "F5"),
         stop=action("&Stop Training", window.training.stop, "Shift+F5"),
+        next_panel=action("&Next Panel", lambda: move_focus(window, 1), "F6"),
+        previous_panel=action("&Previous Panel", lambda: move_focus(window, -1), "Shift+F6"),
     )
+    acts.fit.setStatusTip("Show the whole design (F; on the canvas any other letter starts adding a block)")
     acts.undo.setShortcut(QKeySequence.StandardKey.Undo)
     acts.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
     acts.zoom_in.setShortcuts([QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")])
@@ -114,6 +123,7 @@ def build_menus(window: MainWindow) -> Actions:
     edit_menu = bar.addMenu("&Edit")
     edit_menu.addActions([acts.undo, acts.redo])
     edit_menu.addSeparator()
+    edit_menu.addAction(acts.add_block)
     edit_menu.addActions([acts.cut, acts.copy, acts.paste, acts.duplicate, acts.delete])
     edit_menu.addSeparator()
     edit_menu.addAction(acts.select_all)
@@ -127,6 +137,7 @@ def build_menus(window: MainWindow) -> Actions:
     view_menu.addSeparator()
     for dock in window.docks:
         view_menu.addAction(dock.toggleViewAction())
+    view_menu.addActions([acts.next_panel, acts.previous_panel])
     view_menu.addSeparator()
     window.appearance.attach(view_menu.addMenu("&Theme"))
     run_menu = bar.addMenu("&Run")

@@ -35,7 +35,9 @@ class DesignView(QGraphicsView):
     """Shows the design scene; emits ``block_dropped(kind, scene position)`` for palette drops.
 
     Tab, typing a letter, or a double-click on empty canvas asks for the quick-add popup with
-    ``quick_add_requested(viewport point, scene point, typed text)``.
+    ``quick_add_requested(viewport point, scene point, typed text)``. A plain F never gets here: it is the
+    window's Fit to View shortcut (Shift+F starts a search with "F"); Tab is taken only while the canvas has
+    the focus, and F6 moves the focus on to the next panel.
     """
 
     block_dropped = Signal(str, QPointF)
@@ -190,7 +192,7 @@ class DesignView(QGraphicsView):
     def event(self, event: QEvent) -> bool:
         # Tab would move the keyboard focus to the next widget before keyPressEvent saw it.
         if event.type() == QEvent.Type.KeyPress and QKeyEvent(event).key() == Qt.Key.Key_Tab:
-            self._ask_quick_add(self._cursor_point(), "")
+            self.request_quick_add()
             return True
         return super().event(event)
 
@@ -204,7 +206,7 @@ class DesignView(QGraphicsView):
         text = event.text()
         typing = not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier & ~Qt.KeyboardModifier.KeypadModifier
         if typing and text.isprintable() and text.strip() and self._pan_from is None:
-            self._ask_quick_add(self._cursor_point(), text)
+            self.request_quick_add(text)
             event.accept()
             return
         super().keyPressEvent(event)
@@ -222,6 +224,10 @@ class DesignView(QGraphicsView):
         """The pointer in viewport coordinates, or the middle of the viewport when it is elsewhere."""
         point = self.viewport().mapFromGlobal(QCursor.pos())
         return point if self.viewport().rect().contains(point) else self.viewport().rect().center()
+
+    def request_quick_add(self, text: str = "") -> None:
+        """Ask for the quick-add popup at the pointer (in the middle when the pointer is off the canvas)."""
+        self._ask_quick_add(self._cursor_point(), text)
 
     def _ask_quick_add(self, point: QPoint, text: str) -> None:
         self.quick_add_requested.emit(point, self.mapToScene(point), text)
