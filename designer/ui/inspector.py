@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QScrollArea, QVBoxLayout, QWidget
 
 from designer.core.analysis import format_flops
@@ -16,6 +16,9 @@ from designer.ui import theme
 from designer.ui.editor import Editor
 from designer.ui.palette import colour_dot
 from designer.ui.param_editors import ParamEditor, editor_for
+
+KIND_DOT = 8
+"""Pixels across the category dot beside a block's kind."""
 
 
 class Inspector(QScrollArea):
@@ -256,7 +259,9 @@ def _form() -> QFormLayout:
 
 def _kind_row(kind: str, category: str) -> QHBoxLayout:
     icon = QLabel()
-    icon.setPixmap(colour_dot(theme.category_colour(category)).pixmap(10, 10))
+    dot = colour_dot(theme.category_colour(category), diameter=KIND_DOT, slot=KIND_DOT)
+    icon.setPixmap(dot.pixmap(QSize(KIND_DOT, KIND_DOT), icon.devicePixelRatioF()))  # sharp on high-DPI screens
+    icon.setObjectName("kindDot")
     row = QHBoxLayout()
     row.setSpacing(6)
     row.addWidget(icon)

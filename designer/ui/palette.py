@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from PySide6.QtCore import QMimeData, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QMimeData, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from designer.core.blocks import CATEGORIES, blocks_in
@@ -14,6 +14,9 @@ from designer.ui import icons, theme
 from designer.ui.canvas.view import BLOCK_MIME_TYPE
 
 _KIND_ROLE = Qt.ItemDataRole.UserRole
+
+DOT_SCALE = 4
+"""Category dots are drawn at four times their size."""
 
 
 def block_mime_data(kind: str) -> QMimeData:
@@ -29,21 +32,21 @@ def kind_matches(kind: str, category: str, text: str) -> bool:
     return not needle or needle in kind.lower() or needle in category.lower()
 
 
-def colour_dot(colour: QColor, size: int = 12) -> QIcon:
-    """A small filled circle, to mark a category.
+def colour_dot(colour: QColor, diameter: float = 10.0, slot: int = 16) -> QIcon:
+    """A filled circle ``diameter`` pixels across, in the middle of a ``slot``-pixel square, to mark a category.
 
-    Drawn at 4× in a slot 4 pixels wider than ``size`` (the usual 16-pixel icon slot), so that it keeps its
-    size there and stays sharp on high-DPI screens.
+    Drawn at 4× so that it stays sharp on high-DPI screens. Ask the icon for ``slot`` pixels (16 is the usual
+    icon slot of lists and trees): at fewer the circle shrinks with the square.
     """
-    slot = size + 4
-    pixmap = QPixmap(slot * 4, slot * 4)
+    pixmap = QPixmap(slot * DOT_SCALE, slot * DOT_SCALE)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.scale(4, 4)
-    painter.setPen(colour.darker(115))
+    painter.scale(DOT_SCALE, DOT_SCALE)
+    painter.setPen(QPen(colour.darker(115), 1.0))
     painter.setBrush(colour)
-    painter.drawEllipse(3, 3, size - 2, size - 2)
+    inset = (slot - diameter) / 2 + 0.5  # the outline's outer edge is the circle's edge
+    painter.drawEllipse(QRectF(inset, inset, diameter - 1, diameter - 1))
     painter.end()
     return QIcon(pixmap)
 
