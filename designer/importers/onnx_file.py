@@ -55,6 +55,7 @@ def read_model(path: Path) -> onnx.ModelProto:
         raise ModelImportError(f"{path} has {len(graph.initializer):,} weight tensors; at most {MAX_TENSORS:,}")
     for tensor in graph.initializer:
         check_tensor(tensor, "weight tensor")
+    _check_text(graph, path)
     opset = default_opset(model)
     if opset < LOWEST_OPSET:
         raise ModelImportError(f"{path} uses ONNX opset {opset}; opset {LOWEST_OPSET} or newer can be imported")
@@ -63,6 +64,18 @@ def read_model(path: Path) -> onnx.ModelProto:
     except Exception as exc:  # onnx raises ValidationError and others for broken graphs
         raise ModelImportError(f"{path} is not a valid ONNX model: {first_line(exc)}") from None
     return model
+
+
+def _check_text(graph: onnx.GraphProto, path: Path) -> None:
+    """Refuse names that are not text: protobuf hands back bytes where a file holds broken UTF-8."""
+    infos = (*graph.input, *graph.output, *graph.value_info)
+    names = [i.name for i in (*infos, *graph.initializer)]
+    names += [d.dim_param for i in infos for d in i.type.tensor_type.shape.dim]
+    for node in graph.node:
+        names += [node.name, node.op_type, node.domain, *node.input, *node.output]
+        names += [a.name for a in node.attribute] + [a.s for a in node.attribute if a.type == a.STRING]
+    if not all(isinstance(n, str) or n == b"" for n in names):
+        raise ModelImportError(f"{path} has names that are not valid text (UTF-8); the file is damaged")
 
 
 def default_opset(model: onnx.ModelProto) -> int:

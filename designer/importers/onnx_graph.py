@@ -131,7 +131,7 @@ class OnnxGraph:
         runs: list[dict[str, np.ndarray]] = []
         try:
             options = onnxruntime.SessionOptions()
-            options.log_severity_level = 3  # its warnings about old-style files are not the user's business
+            options.log_severity_level = 4  # what goes wrong is reported once, below, not logged on the way
             session = onnxruntime.InferenceSession(
                 model.SerializeToString(), options, providers=["CPUExecutionProvider"]
             )

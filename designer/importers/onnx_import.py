@@ -20,7 +20,7 @@ from designer.importers.onnx_file import Shape, default_opset, read_model, to_ar
 from designer.importers.onnx_graph import ELEMENT_TYPES, OnnxGraph
 from designer.importers.onnx_ops import HANDLERS, data_inputs
 from designer.importers.onnx_recurrent import View
-from designer.importers.result import ImportReport, ImportResult, ModelImportError
+from designer.importers.result import ImportReport, ImportResult, ModelImportError, unexpected
 from designer.importers.saving import lay_out
 
 Value = Port | View | np.ndarray
@@ -35,7 +35,12 @@ def import_onnx(path: str | Path) -> ImportResult:
     """Import the ONNX model at ``path``; raises :class:`ModelImportError` with a clear message when it cannot."""
     path = Path(path)
     importer = OnnxImporter(read_model(path), path.name)
-    return importer.run(path.stem)
+    try:
+        return importer.run(path.stem)
+    except ModelImportError:
+        raise
+    except Exception as exc:  # a file unlike any seen: say so plainly rather than show a traceback
+        raise unexpected(path.name, exc) from exc
 
 
 class OnnxImporter:

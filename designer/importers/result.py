@@ -19,6 +19,14 @@ def first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+def unexpected(source: str, exc: BaseException) -> ModelImportError:
+    """The refusal for a failure the importer did not foresee: what failed, and that it is worth reporting."""
+    return ModelImportError(
+        f"{source} could not be imported ({type(exc).__name__}: {first_line(exc)}); the file may be damaged, "
+        "or it uses something the importer does not handle yet: please report it"
+    )
+
+
 @dataclass(frozen=True)
 class Mapping:
     """One part of the source model and the block it became."""

@@ -18,7 +18,7 @@ from torch.fx.passes.shape_prop import ShapeProp
 from designer.core.design import DesignError
 from designer.core.project import Project
 from designer.importers.builder import DesignBuilder, Port, block_name
-from designer.importers.result import ImportReport, ImportResult, ModelImportError, first_line
+from designer.importers.result import ImportReport, ImportResult, ModelImportError, first_line, unexpected
 from designer.importers.saving import lay_out
 from designer.importers.torch_layers import layer_settings
 
@@ -89,7 +89,12 @@ def import_module(source: str | nn.Module, input_shape: list[int] | None = None)
             f"{name} cannot be traced with torch.fx ({first_line(exc)}); Python branches on tensor values "
             "and calls into non-torch code cannot be imported"
         ) from None
-    return ModuleImporter(traced, name).run(input_shape)
+    try:
+        return ModuleImporter(traced, name).run(input_shape)
+    except ModelImportError:
+        raise
+    except Exception as exc:  # a module unlike any seen: say so plainly rather than show a traceback
+        raise unexpected(name, exc) from exc
 
 
 class ModuleImporter:

@@ -176,3 +176,24 @@ def test_a_mean_over_every_position_is_global_average_pooling(tmp_path):
 def test_a_constant_asking_for_too_many_values_is_refused_before_it_is_made(tmp_path):
     with pytest.raises(ModelImportError, match="asks for a constant of 1,000,000,000,000 values"):
         import_onnx(build.huge_fill(tmp_path / "fill.onnx"))
+
+
+def test_damaged_files_are_refused_or_imported_never_crash(tmp_path):
+    """Seeded random byte changes to a small model: each import succeeds or says why not."""
+    import random
+
+    whole = build.lopsided_conv(tmp_path / "conv.onnx").read_bytes()
+    rng = random.Random(9)
+    outcomes = {"imported": 0, "refused": 0}
+    for _ in range(80):
+        data = bytearray(whole)
+        for _ in range(rng.randint(1, 3)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        (tmp_path / "damaged.onnx").write_bytes(bytes(data))
+        try:
+            import_onnx(tmp_path / "damaged.onnx")
+            outcomes["imported"] += 1
+        except ModelImportError as exc:
+            assert "please report" not in str(exc), str(exc)
+            outcomes["refused"] += 1
+    assert outcomes["imported"] and outcomes["refused"]
