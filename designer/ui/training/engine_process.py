@@ -68,9 +68,11 @@ class EngineProcess(QObject):
     def stop_requested(self) -> bool:
         return self._stop_requested
 
-    def start(self, project_file: Path, run_folder: Path) -> None:
-        """Start training ``project_file``, the run writing its files to ``run_folder``."""
+    def start(self, project_file: Path, run_folder: Path, processes: int = 1) -> None:
+        """Start training ``project_file``, the run writing its files to ``run_folder``; more than one process
+        trains data-parallel, started through torch's launcher (``--nproc``)."""
         arguments = [*self.command[1:], str(project_file), "--events", "-", "--out", str(run_folder)]
+        arguments += ["--nproc", str(processes)] if processes > 1 else []
         self._process.start(self.command[0], arguments)
 
     def stop(self) -> None:

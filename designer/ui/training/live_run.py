@@ -56,9 +56,9 @@ class LiveRun(QObject):
         self.folder.parent.mkdir(parents=True, exist_ok=True)
         save_project(self.snapshot, self.snapshot_path)
 
-    def launch(self) -> None:
-        """Start the engine on the snapshot; an engine that cannot start ends the run (``ended``)."""
-        self.engine.start(self.snapshot_path, self.folder)
+    def launch(self, processes: int = 1) -> None:
+        """Start the engine on the snapshot in ``processes`` processes; an engine that cannot start ends the run."""
+        self.engine.start(self.snapshot_path, self.folder, processes)
 
     def stop(self) -> None:
         self.engine.stop()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -43,6 +44,7 @@ from designer.ui.training.snapshot import same_training
 from designer.ui.training.status_text import progress_text, speed_text
 
 REFRESH_MS = 30
+MAX_PROCESSES = 64
 PROGRESS_INTERVAL_S = 0.2
 """The progress bar and speed need not change more often than a person can read them."""
 
@@ -82,6 +84,13 @@ class TrainingPanel(QWidget):
         self.tint_button.setCheckable(True)
         self.tint_button.setChecked(True)
         self.tint_button.setToolTip("Colour the canvas blocks by the norm of their gradient while a run trains")
+        self.processes = QSpinBox()
+        self.processes.setRange(1, MAX_PROCESSES)
+        self.processes.setPrefix("processes per machine: ")
+        self.processes.setToolTip(
+            "Train data-parallel in this many processes (one per GPU; on the CPU they share its cores). "
+            "batch_size is the global batch, shared out between them; the learning rate is unchanged."
+        )
         self.train_button.clicked.connect(self.train)
         self.stop_button.clicked.connect(self.stop)
         self.tint_button.toggled.connect(self._on_tint_toggled)
@@ -105,7 +114,7 @@ class TrainingPanel(QWidget):
         self.error.hide()
 
         top = QHBoxLayout()
-        for widget in (self.train_button, self.stop_button):
+        for widget in (self.train_button, self.stop_button, self.processes):
             top.addWidget(widget)
         top.addWidget(self.progress, 1)
         top.addWidget(self.speed)
@@ -198,7 +207,7 @@ class TrainingPanel(QWidget):
         self.note.hide()
         self._set_running(True)
         self._timer.start()
-        live.launch()
+        live.launch(self.processes.value())
 
     def stop(self) -> None:
         """Ask the engine to stop (it ends within a second or is terminated)."""
@@ -260,6 +269,7 @@ class TrainingPanel(QWidget):
     def _set_running(self, running: bool) -> None:
         self.train_button.setEnabled(not running)
         self.stop_button.setEnabled(running)
+        self.processes.setEnabled(not running)
         self.running_changed.emit(running)
 
     # ---- following the runs ---------------------------------------------------------------
