@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTreeWidget, QTreeWidgetItem, QWidget
 
 from designer.core.inference import Problem
+from designer.ui.empty_hint import paint_empty_hint
 
 _BLOCK_ROLE = Qt.ItemDataRole.UserRole
+
+
+EMPTY_HINT = "No problems: every block's shapes and settings check out."
 
 
 class ProblemList(QTreeWidget):
@@ -30,6 +35,10 @@ class ProblemList(QTreeWidget):
         self.setColumnWidth(1, 420)
         self.itemClicked.connect(self._on_clicked)
         self.itemActivated.connect(self._on_clicked)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        paint_empty_hint(self, EMPTY_HINT)
 
     def show_problems(self, problems: list[Problem]) -> None:
         """Replace the list with ``problems``, errors first."""

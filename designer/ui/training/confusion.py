@@ -9,10 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPaintEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
 from designer.ui import theme
+from designer.ui.empty_hint import paint_empty_hint
+
+EMPTY_HINT = "The confusion matrix of the validation set shows here after each epoch of a classification run."
 
 
 class ConfusionTable(QTableWidget):
@@ -33,6 +36,10 @@ class ConfusionTable(QTableWidget):
         self._names: list[str] = []
         self._shown: tuple[dict[str, Any], list[str]] = ({}, [])
         self.show_epoch({}, [])
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        paint_empty_hint(self, EMPTY_HINT)
 
     def recolour(self) -> None:
         """Shade the cells in the theme's colours again (call it when the theme changes)."""

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from designer.ui import theme
+from designer.ui.empty_hint import paint_empty_hint
 from designer.ui.training.gradient_scale import STOPS, GradientScale, format_norm
 
 _TIPS = (
@@ -24,6 +25,9 @@ _TIPS = (
     "Gradient norm over weight norm: how large a step the gradient asks for, relative to the weights",
 )
 _COLUMNS = ("Block", "‖gradient‖", "‖weights‖", "ratio")
+
+
+EMPTY_HINT = "Gradient and weight norms of each block show here while a run trains."
 
 
 class GradientTable(QTableWidget):
@@ -39,6 +43,10 @@ class GradientTable(QTableWidget):
         self.horizontalHeader().setStretchLastSection(True)
         for column, tip in enumerate(_TIPS):
             self.horizontalHeaderItem(column).setToolTip(tip)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        paint_empty_hint(self, EMPTY_HINT)
 
     def show_gradients(self, gradients: dict[str, dict[str, float]], order: list[str], scale: GradientScale) -> None:
         """Rows for ``gradients`` (by block name), in ``order`` where a block is in it."""

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QPaintEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from designer.ui import theme
+from designer.ui.empty_hint import paint_empty_hint
 from designer.ui.training.charts import RUN_COLOURS
 from designer.ui.training.run_record import RunRecord
 from designer.ui.training.status_text import run_time
@@ -14,6 +15,9 @@ from designer.ui.training.status_text import run_time
 _COLUMNS = ("Run", "What changed", "State", "Best")
 _STATE_COLOURS = {"failed": "error_text", "running": "selection", "starting": "selection", "stopped": "warning_text"}
 """The theme colour (a field of ``theme.Scheme``) of each state; any other state is ``ok``."""
+
+
+EMPTY_HINT = "No runs yet: Run ▸ Train (F5) starts one; its charts and results stay listed here."
 
 
 class RunList(QTreeWidget):
@@ -32,6 +36,10 @@ class RunList(QTreeWidget):
         self.header().setStretchLastSection(True)
         self.itemChanged.connect(lambda *_: self.ticked_changed.emit())
         self.itemClicked.connect(lambda item, _column: self.chosen.emit(self.indexOfTopLevelItem(item)))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        paint_empty_hint(self, EMPTY_HINT)
 
     def show_runs(self, runs: list[RunRecord], labels: list[str], ticked: set[int]) -> None:
         """One row per run, newest last; ``labels`` say what changed from the run before."""
