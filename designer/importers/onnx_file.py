@@ -73,7 +73,7 @@ def _check_text(graph: onnx.GraphProto, path: Path) -> None:
     names += [d.dim_param for i in infos for d in i.type.tensor_type.shape.dim]
     for node in graph.node:
         names += [node.name, node.op_type, node.domain, *node.input, *node.output]
-        names += [a.name for a in node.attribute] + [a.s for a in node.attribute if a.type == a.STRING]
+        names += [a.name for a in node.attribute]
     if not all(isinstance(n, str) or n == b"" for n in names):
         raise ModelImportError(f"{path} has names that are not valid text (UTF-8); the file is damaged")
 

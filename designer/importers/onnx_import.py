@@ -275,7 +275,7 @@ class NodeContext:
         if attribute is None:
             return default
         value = helper.get_attribute_value(attribute)
-        return value.decode() if isinstance(value, bytes) else value
+        return value.decode(errors="replace") if isinstance(value, bytes) else value
 
     def input_name(self, i: int) -> str:
         return self.node.input[i] if i < len(self.node.input) else ""
@@ -310,13 +310,20 @@ class NodeContext:
     ) -> Port:
         """Add a block for this node; its result becomes the node's first output."""
         block = self.importer.builder.add(
-            kind, name or node_block_name(self.node), params, inputs, self.label, self.node.op_type
+            kind, name or self.block_name(), params, inputs, self.label, self.node.op_type
         )
         if weights:
             self.importer.builder.set_weights(block, weights)
         self.set_output(0, (block, "out"))
         self.importer.produced[block] = self.node.output[0]
         return (block, "out")
+
+    def block_name(self) -> str:
+        """The module path torch wrote into the node's name, else the name of its weight (``fc.weight`` → ``fc``)."""
+        weight = self.input_name(1)
+        if "/" not in self.node.name and weight.endswith(".weight") and weight in self.importer.graph.initializers:
+            return weight.removesuffix(".weight")
+        return node_block_name(self.node)
 
     def set_output(self, i: int, value: Value) -> None:
         self.importer.values[self.node.output[i]] = value
@@ -353,7 +360,9 @@ def _attributes(ctx: NodeContext) -> dict[str, Any]:
             if isinstance(value, list) and len(value) > MAX_ATTRIBUTE_VALUES:
                 raise ModelImportError(f"{ctx.label} ({ctx.node.op_type}): attribute {name} is too long to keep")
             result[name] = (
-                [v.decode() if isinstance(v, bytes) else v for v in value] if isinstance(value, list) else value
+                [v.decode(errors="replace") if isinstance(v, bytes) else v for v in value]
+                if isinstance(value, list)
+                else value
             )
     return result
 
