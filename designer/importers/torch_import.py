@@ -63,6 +63,8 @@ def load_module(spec: str) -> nn.Module:
         raise ModelImportError(f"{path} cannot be loaded as a Python module")
     code = importlib.util.module_from_spec(module_spec)
     sys.modules[module_spec.name] = code
+    folder = str(path.resolve().parent)
+    sys.path.insert(0, folder)  # so that the file can import the modules beside it, as it would when run
     try:
         module_spec.loader.exec_module(code)
         cls = getattr(code, class_name, None)
@@ -76,6 +78,7 @@ def load_module(spec: str) -> nn.Module:
         raise ModelImportError(f"{spec}: running it failed: {type(exc).__name__}: {first_line(exc)}") from None
     finally:
         sys.modules.pop(module_spec.name, None)
+        sys.path.remove(folder)
 
 
 def import_module(source: str | nn.Module, input_shape: list[int] | None = None) -> ImportResult:

@@ -119,6 +119,23 @@ def test_a_class_in_a_python_file(tmp_path):
     assert result.project.name == "Net"
 
 
+def test_a_python_file_can_import_the_modules_beside_it(tmp_path):
+    (tmp_path / "parts_beside.py").write_text("from torch import nn\n\nWIDTH = 7\n")
+    path = write_module(
+        tmp_path,
+        """
+        from parts_beside import WIDTH
+
+        class Net(nn.Sequential):
+            def __init__(self):
+                super().__init__(nn.Linear(3, WIDTH))
+        """,
+    )
+    result = import_module(f"{path}:Net")
+    assert [b.params.get("out_features") for b in result.project.design.blocks()][1] == 7
+    assert str(tmp_path) not in __import__("sys").path
+
+
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
