@@ -1,5 +1,6 @@
 """PyTorch modules traced into designs: the same outputs as the module, names and weights kept, refusals clear."""
 
+import sys
 import textwrap
 
 import pytest
@@ -133,7 +134,7 @@ def test_a_python_file_can_import_the_modules_beside_it(tmp_path):
     )
     result = import_module(f"{path}:Net")
     assert [b.params.get("out_features") for b in result.project.design.blocks()][1] == 7
-    assert str(tmp_path) not in __import__("sys").path
+    assert str(tmp_path) not in sys.path
 
 
 @pytest.mark.parametrize(
