@@ -13,7 +13,6 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 from torch import fx, nn
-from torch.fx.passes.shape_prop import ShapeProp
 
 from designer.core.design import DesignError
 from designer.core.project import Project
@@ -48,6 +47,28 @@ class Partial:
     stage: str
     """result, states (LSTM's (h, c)), hidden (h_n), or direction (one direction's last state)."""
     index: int = 0
+
+
+SHAPE = "designer_shape"
+"""Where each traced node's result shape is kept in its ``meta``."""
+
+
+class _ShapeRecorder(fx.Interpreter):
+    """Runs the traced module once, noting the shape of every tensor result; a failure names the call."""
+
+    def __init__(self, module: fx.GraphModule, name: str) -> None:
+        super().__init__(module)
+        self.name = name
+
+    def run_node(self, node: fx.Node) -> Any:
+        try:
+            result = super().run_node(node)
+        except Exception as exc:  # whatever the layer raises on an input it does not fit
+            where = node.target if node.op == "call_module" else node.name
+            raise ModelImportError(f"{self.name}: {where} fails on the example input: {first_line(exc)}") from None
+        if isinstance(result, torch.Tensor):
+            node.meta[SHAPE] = tuple(result.shape)
+        return result
 
 
 def load_module(spec: str) -> nn.Module:
@@ -114,10 +135,9 @@ class ModuleImporter:
             raise ModelImportError(f"{self.name}.forward takes {len(placeholders)} inputs; one can be imported")
         example = self._example(placeholders[0], input_shape)
         try:
-            ShapeProp(self.traced).propagate(example)
-        except Exception as exc:  # a wrong input shape shows up as whatever the first layer raises
-            shape = tuple(example.shape)
-            raise ModelImportError(f"{self.name} does not run on an input of {shape}: {first_line(exc)}") from None
+            _ShapeRecorder(self.traced, self.name).run(example)
+        except ModelImportError as exc:  # torch's interpreter appends the traced code to the message
+            raise ModelImportError(first_line(exc)) from None
         for node in self.traced.graph.nodes:
             try:
                 self._map(node)
@@ -234,7 +254,7 @@ class ModuleImporter:
             self.problems.append(f"{node.name}: {getattr(target, '__name__', target)} has no Designer block")
 
     def _shape(self, node: fx.Node) -> tuple[int, ...]:
-        return tuple(node.meta["tensor_meta"].shape)
+        return node.meta[SHAPE]
 
     def _reshape(self, node: fx.Node) -> None:
         before, after = self._shape(node.args[0]), self._shape(node)
