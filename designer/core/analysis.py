@@ -10,11 +10,16 @@ A sequence whose length varies is counted at the length declared on its Input bl
 from __future__ import annotations
 
 import ast
+import functools
 import math
-import operator
 from dataclasses import dataclass
+from types import CodeType
 
-from designer.core.design import DesignGraph
+import networkx as nx
+
+from designer.core.blocks import get_block
+from designer.core.blocks.spec import NOTHING_SAVED, Saved
+from designer.core.design import DesignGraph, id_order
 from designer.core.inference import DesignReport
 from designer.core.shapes import BATCH, SEQUENCE, Dim
 
@@ -29,8 +34,10 @@ _INTEGER_BYTES = 8
 class BlockCost:
     flops: int
     """Per sample."""
+    params: int
     activation_bytes: int
-    """Of the block's output, for the whole batch."""
+    """What a training step keeps of this block for the backward pass, for the whole batch: what the block keeps
+    inside, and its output when some block keeps that (an output that is a view of another costs nothing)."""
 
 
 @dataclass(frozen=True)
@@ -46,9 +53,9 @@ class Analysis:
     """Per sample, blocks that feed an Output only."""
     parameters: int
     activation_bytes: int
-    """Every used block's output, for the whole batch: what training keeps for the backward pass between blocks.
-    Tensors kept inside a block are not counted, so recurrent and attention blocks (whose gates, states and
-    attention weights torch keeps per step) need several times more; ``benchmarks/export_templates.py`` measures it."""
+    """What one training step keeps for the backward pass, for the whole batch, over the blocks that feed an
+    Output: the distinct tensors torch's autograd saves on the CPU in float32, as each block kind declares them
+    (``count_saved``). ``tests/export/test_memory.py`` holds it to torch's own count."""
 
     @property
     def weight_bytes(self) -> int:
@@ -80,9 +87,11 @@ class Analysis:
 
 def declared_length(design: DesignGraph) -> int | None:
     """The length declared on the first Input whose length varies (None when none varies)."""
-    for block in design.blocks():
-        if block.kind == "Input" and block.params["variable_length"]:
-            return int(block.params["shape"][0])
+    nodes = design.graph.nodes
+    for block_id in sorted((b for b, data in nodes(data=True) if data["kind"] == "Input"), key=id_order):
+        params = nodes[block_id]["params"]
+        if params["variable_length"]:
+            return int(params["shape"][0])
     return None
 
 
@@ -95,40 +104,67 @@ def analyze(
     optimizer: str = "adam",
     length: int | None = None,
 ) -> Analysis:
-    """FLOPs and memory of every block whose shapes are known; totals over the ``used`` blocks."""
+    """FLOPs, parameters and memory of every block whose shapes are known; totals over the ``used`` blocks."""
     declared = declared_length(design)
     length = (length or declared) if declared is not None else None
     sample, batch = {BATCH: 1, SEQUENCE: length or 1}, {BATCH: batch_size, SEQUENCE: length or 1}
-    costs: dict[str, BlockCost] = {}
-    parameters = 0
+    graph, width = design.graph, DTYPE_BYTES[dtype]
+    flops, params, inner, outputs = {}, {}, {}, {}
+    needs_gradient: set[str] = set()
+    origin: dict[str, str] = {}
+    kept: set[str] = set()
     for block_id in report.order:
         if block_id not in report.params:
             continue
-        block, inputs = design.block(block_id), report.inputs[block_id]
-        outputs = report.outputs[block_id]
-        flops = block.spec.count_flops(
-            report.params[block_id],
-            [concrete_shape(t.shape, sample) for t in inputs],
-            [concrete_shape(t.shape, sample) for t in outputs],
-        )
-        memory = sum(
-            math.prod(concrete_shape(t.shape, batch)) * (_INTEGER_BYTES if t.dtype == "int64" else DTYPE_BYTES[dtype])
-            for t in outputs
-        )
-        costs[block_id] = BlockCost(flops, memory)
+        spec, resolved = get_block(graph.nodes[block_id]["kind"]), report.params[block_id]
+        in_types, out_types = report.inputs[block_id], report.outputs[block_id]
+        sources = _sources(graph, block_id, spec.input_ports(resolved))
+        per_sample = [[concrete_shape(t.shape, sample) for t in types] for types in (in_types, out_types)]
+        flops[block_id] = spec.count_flops(resolved, *per_sample)
+        params[block_id] = spec.count_params(resolved, in_types)
+        out_shapes = [concrete_shape(t.shape, batch) for t in out_types]
+        saved = spec.count_saved(resolved, [concrete_shape(t.shape, batch) for t in in_types], out_shapes)
+        if params[block_id] or any(s in needs_gradient for s in sources):
+            needs_gradient.add(block_id)
+        elif not saved.view:
+            saved = NOTHING_SAVED  # autograd records nothing where no gradient is needed
+        origin[block_id] = origin[sources[0]] if saved.view else block_id
         if block_id in used:
-            parameters += block.spec.count_params(report.params[block_id], inputs)
-    kept = [costs[b] for b in used if b in costs]
+            kept.update(origin[sources[i]] for i in _kept_inputs(saved, sources, needs_gradient))
+            if saved.output:
+                kept.add(block_id)
+        inner[block_id] = saved.floats * width + saved.bytes
+        outputs[block_id] = sum(
+            (saved.storage if saved.storage and i == 0 else math.prod(shape))
+            * (_INTEGER_BYTES if t.dtype == "int64" else width)
+            for i, (t, shape) in enumerate(zip(out_types, out_shapes, strict=True))
+        )
+    costs = {
+        b: BlockCost(flops[b], params[b], inner[b] + (outputs[b] if b in kept and origin[b] == b else 0)) for b in flops
+    }
+    counted = [costs[b] for b in used if b in costs]
     return Analysis(
         costs,
         batch_size,
         dtype,
         optimizer,
         length,
-        sum(c.flops for c in kept),
-        parameters,
-        sum(c.activation_bytes for c in kept),
+        sum(c.flops for c in counted),
+        sum(c.params for c in counted),
+        sum(c.activation_bytes for c in counted),
     )
+
+
+def _kept_inputs(saved: Saved, sources: list[str], needs_gradient: set[str]) -> list[int]:
+    if not saved.for_the_others:
+        return list(saved.inputs)
+    return [i for i in saved.inputs if any(s in needs_gradient for j, s in enumerate(sources) if j != i)]
+
+
+def _sources(graph: nx.MultiDiGraph, block_id: str, ports: tuple[str, ...]) -> list[str]:
+    """The blocks feeding ``block_id``, in the order of its input ports."""
+    by_port = {port: source for source, edges in graph.pred[block_id].items() for port in edges}
+    return [by_port[port] for port in ports]
 
 
 def concrete_shape(shape: tuple[Dim, ...], sizes: dict[str, int]) -> tuple[int, ...]:
@@ -136,25 +172,25 @@ def concrete_shape(shape: tuple[Dim, ...], sizes: dict[str, int]) -> tuple[int, 
     return tuple(d if isinstance(d, int) else _evaluate(d, sizes) for d in shape)
 
 
-_OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.FloorDiv: operator.floordiv}
+_SIZE_NODES = (ast.Name, ast.Load, ast.UnaryOp, ast.USub, ast.BinOp, ast.Add, ast.Sub, ast.Mult, ast.FloorDiv)
+"""What a size expression may hold besides whole numbers: the operators of each node are walked too."""
+
+
+@functools.cache
+def _size_code(expression: str) -> CodeType:
+    """``expression`` checked to be arithmetic on named sizes, compiled once (shapes repeat on every edit)."""
+    text = expression.replace("·", "*").replace("/", "//").replace("⌊", "(").replace("⌋", ")")
+    text = text.replace("⌈", "(-(-").replace("⌉", "))")
+    tree = ast.parse(text, mode="eval")
+    for node in ast.walk(tree.body):
+        number = isinstance(node, ast.Constant) and type(node.value) is int
+        if not number and not isinstance(node, _SIZE_NODES):
+            raise ValueError(f"not a size expression: {expression}")
+    return compile(tree, "<size>", "eval")
 
 
 def _evaluate(expression: str, sizes: dict[str, int]) -> int:
-    text = expression.replace("·", "*").replace("/", "//").replace("⌊", "(").replace("⌋", ")")
-    text = text.replace("⌈", "(-(-").replace("⌉", "))")
-    return max(_value(ast.parse(text, mode="eval").body, sizes), 0)
-
-
-def _value(node: ast.expr, sizes: dict[str, int]) -> int:
-    if isinstance(node, ast.Constant) and isinstance(node.value, int):
-        return node.value
-    if isinstance(node, ast.Name):
-        return sizes[node.id]
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        return -_value(node.operand, sizes)
-    if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
-        return _OPERATORS[type(node.op)](_value(node.left, sizes), _value(node.right, sizes))
-    raise ValueError(f"not a size expression: {ast.unparse(node)}")
+    return max(eval(_size_code(expression), {"__builtins__": {}}, sizes), 0)
 
 
 def format_bytes(count: int) -> str:

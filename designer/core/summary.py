@@ -23,7 +23,7 @@ class BlockSummary:
     flops: int | None
     """Per sample, counted as torch's flop counter counts them (see :mod:`designer.core.analysis`)."""
     activation_bytes: int | None
-    """Of the block's output, for the analysed batch size and dtype."""
+    """What training keeps of the block for the backward pass, at the analysed batch size and dtype."""
     used: bool
     """Whether the block feeds an Output, and so is part of the compiled network."""
 
@@ -49,7 +49,7 @@ class Summary:
 
 def feeds_output(design: DesignGraph) -> set[str]:
     """Blocks from which some Output block can be reached (Output blocks included)."""
-    outputs = [b.id for b in design.blocks() if b.kind == "Output"]
+    outputs = [b for b, data in design.graph.nodes(data=True) if data["kind"] == "Output"]
     return set(outputs).union(*(nx.ancestors(design.graph, b) for b in outputs))
 
 
@@ -61,37 +61,33 @@ def summarize(
     optimizer: str = "adam",
     length: int | None = None,
 ) -> Summary:
-    """Every block's output shape, parameters, FLOPs and activation memory, in dependency order, and totals.
+    """Every block's output shape, parameters, FLOPs and training memory, in dependency order, and totals.
 
     Memory is worked out for ``batch_size`` samples of ``dtype`` trained with ``optimizer``; a varying sequence
     length is taken at ``length``, or at the length declared on the Input block.
     """
     used = feeds_output(design)
     analysis = analyze(design, report, used, batch_size, dtype, optimizer, length)
-    rows = []
+    nodes, rows = design.graph.nodes, []
     for block_id in report.order:
-        block = design.block(block_id)
+        data = nodes[block_id]
         types = report.outputs.get(block_id)
         shown = (
             types[0]
             if types
-            else (report.inputs[block_id][0] if block.kind == "Output" and block_id in report.inputs else None)
+            else (report.inputs[block_id][0] if data["kind"] == "Output" and block_id in report.inputs else None)
         )
-        count = None
-        if block_id in report.params:
-            count = block.spec.count_params(report.params[block_id], report.inputs[block_id])
         cost = analysis.blocks.get(block_id)
         rows.append(
             BlockSummary(
                 block_id,
-                block.name,
-                block.kind,
+                data["name"],
+                data["kind"],
                 None if shown is None else format_shape(shown.shape),
-                count,
+                None if cost is None else cost.params,
                 None if cost is None else cost.flops,
                 None if cost is None else cost.activation_bytes,
                 block_id in used,
             )
         )
-    total = sum(r.params or 0 for r in rows if r.used)
-    return Summary(rows, total, analysis)
+    return Summary(rows, analysis.parameters, analysis)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from designer.core.blocks.spec import BlockSpec, ShapeContext
+from collections.abc import Callable
+
+from designer.core.blocks.spec import BlockSpec, Saved, ShapeContext, saves_input, saves_output
 from designer.core.params import ChoiceParam, FloatParam, IntParam, Param
 from designer.core.shapes import TensorType
 
@@ -28,19 +30,27 @@ def _softmax_rule(ctx: ShapeContext) -> list[TensorType]:
     return [ctx.x]
 
 
-def _activation(kind: str, help: str, params: tuple[Param, ...] = (), onnx_op: str | None = None) -> BlockSpec:
+def _activation(
+    kind: str,
+    help: str,
+    params: tuple[Param, ...] = (),
+    onnx_op: str | None = None,
+    count_saved: Callable[..., Saved] = saves_input,
+) -> BlockSpec:
+    """``count_saved``: torch keeps most activations' input, or the output where the gradient follows from it."""
     return BlockSpec(
         kind=kind,
         category="Activation",
         help=help,
         params=params,
         shape_rule=_elementwise,
+        count_saved=count_saved,
         torch_names=(kind,),
         onnx_ops=(onnx_op or kind,),
     )
 
 
-RELU = _activation("ReLU", "max(0, x): the default activation.", onnx_op="Relu")
+RELU = _activation("ReLU", "max(0, x): the default activation.", onnx_op="Relu", count_saved=saves_output)
 LEAKY_RELU = _activation(
     "LeakyReLU",
     "x for positive values, negative_slope·x otherwise: keeps a small gradient for negatives.",
@@ -68,8 +78,8 @@ GELU = _activation(
     onnx_op="Gelu",
 )
 SILU = _activation("SiLU", "x·sigmoid(x) (also called swish).", onnx_op="Silu")
-TANH = _activation("Tanh", "Hyperbolic tangent: squashes to (-1, 1).")
-SIGMOID = _activation("Sigmoid", "Logistic function: squashes to (0, 1).")
+TANH = _activation("Tanh", "Hyperbolic tangent: squashes to (-1, 1).", count_saved=saves_output)
+SIGMOID = _activation("Sigmoid", "Logistic function: squashes to (0, 1).", count_saved=saves_output)
 SOFTMAX = BlockSpec(
     kind="Softmax",
     category="Activation",
@@ -77,6 +87,7 @@ SOFTMAX = BlockSpec(
     "cross-entropy expects raw scores.",
     params=(IntParam("dim", -1, "Dimension that sums to 1.", minimum=-8, maximum=7),),
     shape_rule=_softmax_rule,
+    count_saved=saves_output,
     torch_names=("Softmax",),
     onnx_ops=("Softmax",),
 )

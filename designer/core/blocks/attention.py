@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from designer.core.blocks.common import divisors
-from designer.core.blocks.spec import BlockSpec, Shape, ShapeContext
+from designer.core.blocks.spec import NOTHING_SAVED, BlockSpec, Saved, Shape, ShapeContext, saves_input
 from designer.core.params import BoolParam, ChoiceParam, FloatParam, IntParam
 from designer.core.shapes import TensorType, is_fixed
 
@@ -112,6 +112,40 @@ def _encoder_flops(p: dict[str, Any], inputs: list[Shape], _: list[Shape]) -> in
     return _attention_flops(width, x) + feed_forward
 
 
+def _attention_floats(x: Shape, heads: int, dropout: float, causal: bool) -> int:
+    """Values torch's multi-head attention keeps: the input laid out time-major, query-key-value projections,
+    the attention output; then either the fused kernel's log-sum-exp (and a causal mask made float) or, with
+    dropout, the explicit scores path's query, key, weights, dropout mask and dropped weights."""
+    batch, steps, width = x
+    if dropout > 0:
+        return 7 * batch * steps * width + 3 * batch * heads * steps * steps
+    return 5 * batch * steps * width + batch * heads * steps + (steps * steps if causal else 0)
+
+
+def _attention_saved(p: dict[str, Any], inputs: list[Shape], _: list[Shape]) -> Saved:
+    return Saved(floats=_attention_floats(inputs[0], p["num_heads"], p["dropout"], p["causal"]))
+
+
+def _encoder_saved(p: dict[str, Any], inputs: list[Shape], _: list[Shape]) -> Saved:
+    """Attention, two layer norms (a mean and inverse deviation per position each), the feed-forward network
+    (activation, and with dropout its mask and dropped values), dropout masks and the residual sums normalised.
+    Pre-LN keeps the block's input for its first norm; post-LN keeps one more sum."""
+    x, dropout = inputs[0], p["dropout"] > 0
+    positions = x[0] * x[1]
+    values = positions * x[2]
+    feed_forward = positions * p["dim_feedforward"] * (1 + (dropout or p["activation"] == "gelu") + dropout)
+    floats = _attention_floats(x, p["nhead"], p["dropout"], False) + 4 * positions + feed_forward
+    floats += 2 * values * dropout
+    if p["norm_first"]:
+        return Saved(inputs=(0,), floats=floats + 2 * values)
+    return Saved(floats=floats + 3 * values)
+
+
+def _positional_saved(p: dict[str, Any], _: list[Shape], outputs: list[Shape]) -> Saved:
+    """The sum needs nothing kept; dropout keeps its mask."""
+    return Saved(floats=math.prod(outputs[0])) if p["dropout"] > 0 else NOTHING_SAVED
+
+
 SELF_ATTENTION = BlockSpec(
     kind="SelfAttention",
     category="Attention",
@@ -137,6 +171,7 @@ SELF_ATTENTION = BlockSpec(
     shape_rule=_attention_rule,
     count_params=_attention_count,
     count_flops=lambda p, inputs, _: _attention_flops(p["embed_dim"], inputs[0]),
+    count_saved=_attention_saved,
     torch_names=("MultiheadAttention",),
     onnx_ops=("Attention",),
 )
@@ -172,6 +207,7 @@ TRANSFORMER_ENCODER_LAYER = BlockSpec(
     shape_rule=_encoder_rule,
     count_params=_encoder_count,
     count_flops=_encoder_flops,
+    count_saved=_encoder_saved,
     torch_names=("TransformerEncoderLayer",),
 )
 
@@ -199,6 +235,7 @@ POSITIONAL_ENCODING = BlockSpec(
     ),
     shape_rule=_positional_rule,
     count_params=lambda p, _: p["max_len"] * p["embed_dim"] if p["encoding"] == "learned" else 0,
+    count_saved=_positional_saved,
 )
 
 EMBEDDING = BlockSpec(
@@ -233,6 +270,7 @@ EMBEDDING = BlockSpec(
     ),
     shape_rule=_embedding_rule,
     count_params=lambda p, _: p["num_embeddings"] * p["embedding_dim"],
+    count_saved=saves_input,
     torch_names=("Embedding",),
     onnx_ops=("Gather",),
 )

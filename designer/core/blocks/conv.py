@@ -12,7 +12,7 @@ from designer.core.blocks.common import (
     divisors,
     expect_spatial,
 )
-from designer.core.blocks.spec import BlockSpec, Shape, ShapeContext
+from designer.core.blocks.spec import BlockSpec, Shape, ShapeContext, saves_input
 from designer.core.params import IntParam, PaddingParam
 from designer.core.shapes import TensorType, sliding_size, transposed_size
 
@@ -150,6 +150,7 @@ CONV1D = BlockSpec(
     shape_rule=_conv_rule(1),
     count_params=_conv_count(1),
     count_flops=_conv_flops(1),
+    count_saved=saves_input,
     torch_names=("Conv1d",),
     onnx_ops=("Conv",),
 )
@@ -162,6 +163,7 @@ CONV2D = BlockSpec(
     shape_rule=_conv_rule(2),
     count_params=_conv_count(2),
     count_flops=_conv_flops(2),
+    count_saved=saves_input,
     torch_names=("Conv2d",),
     onnx_ops=("Conv",),
 )
@@ -191,6 +193,7 @@ CONV_TRANSPOSE2D = BlockSpec(
     shape_rule=_transposed_rule,
     count_params=_conv_count(2),
     count_flops=_transposed_flops,
+    count_saved=saves_input,
     torch_names=("ConvTranspose2d",),
     onnx_ops=("ConvTranspose",),
 )

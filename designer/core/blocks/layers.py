@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from designer.core.blocks.common import bias
-from designer.core.blocks.spec import BlockSpec, ShapeContext
+from designer.core.blocks.spec import BlockSpec, ShapeContext, saves_input, saves_view
 from designer.core.params import IntListParam, IntParam
 from designer.core.shapes import TensorType, format_shape, is_fixed, product
 
@@ -109,6 +109,7 @@ LINEAR = BlockSpec(
     shape_rule=_linear_rule,
     count_params=lambda p, _: p["out_features"] * p["in_features"] + (p["out_features"] if p["bias"] else 0),
     count_flops=lambda p, inputs, _: 2 * math.prod(inputs[0][:-1]) * p["in_features"] * p["out_features"],
+    count_saved=saves_input,
     torch_names=("Linear",),
     onnx_ops=("Gemm", "MatMul"),
 )
@@ -126,6 +127,7 @@ FLATTEN = BlockSpec(
         ),
     ),
     shape_rule=_flatten_rule,
+    count_saved=saves_view,
     torch_names=("Flatten",),
     onnx_ops=("Flatten",),
 )
@@ -144,6 +146,7 @@ RESHAPE = BlockSpec(
         ),
     ),
     shape_rule=_reshape_rule,
+    count_saved=saves_view,
     torch_names=("reshape", "view", "Unflatten"),
     onnx_ops=("Reshape",),
 )
@@ -162,6 +165,7 @@ PERMUTE = BlockSpec(
         ),
     ),
     shape_rule=_permute_rule,
+    count_saved=saves_view,
     torch_names=("permute",),
     onnx_ops=("Transpose",),
 )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from designer.core.blocks.spec import BlockSpec, ShapeContext
+import math
+from typing import Any
+
+from designer.core.blocks.spec import BlockSpec, Saved, Shape, ShapeContext
 from designer.core.params import IntParam
 from designer.core.shapes import TensorType
 
@@ -55,6 +58,13 @@ def _concat_rule(ctx: ShapeContext) -> list[TensorType]:
     return [TensorType(tuple(shape), first.dtype)]
 
 
+def _product_saved(p: dict[str, Any], _: list[Shape], outputs: list[Shape]) -> Saved:
+    """Each factor, for the others' gradients; beyond two, each partial product on the way (kept when the next
+    factor needs a gradient, as inside a network; counted always, one output too many per raw-data factor)."""
+    partials = (p["inputs"] - 2) * math.prod(outputs[0])
+    return Saved(inputs=tuple(range(p["inputs"])), floats=partials, for_the_others=True)
+
+
 ADD = BlockSpec(
     kind="Add",
     category="Merge",
@@ -71,6 +81,7 @@ MULTIPLY = BlockSpec(
     help="Multiplies tensors of the same shape element by element: gating.",
     params=(_inputs_param(),),
     shape_rule=_elementwise_rule,
+    count_saved=_product_saved,
     input_count_param="inputs",
     torch_names=("mul",),
     onnx_ops=("Mul",),

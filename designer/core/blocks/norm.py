@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 from designer.core.blocks.common import divisors, expect_spatial
-from designer.core.blocks.spec import BlockSpec, ShapeContext
+from designer.core.blocks.spec import BlockSpec, Saved, Shape, ShapeContext
 from designer.core.params import BoolParam, FloatParam, IntParam
 from designer.core.shapes import TensorType
 
@@ -96,12 +99,38 @@ def _affine_count(key: str, flag: str):
     return lambda p, _: 2 * p[key] if p[flag] else 0
 
 
+def _batch_norm_saved(p: dict[str, Any], _: list[Shape], __: list[Shape]) -> Saved:
+    """The input, and per channel the batch's mean and inverse deviation and the two running statistics."""
+    return Saved(inputs=(0,), floats=4 * p["num_features"])
+
+
+def _layer_norm_saved(p: dict[str, Any], inputs: list[Shape], _: list[Shape]) -> Saved:
+    """The input, and a mean and an inverse deviation per normalised vector."""
+    return Saved(inputs=(0,), floats=2 * math.prod(inputs[0]) // p["normalized_shape"])
+
+
+def _group_norm_saved(p: dict[str, Any], inputs: list[Shape], _: list[Shape]) -> Saved:
+    """The input, and a mean and an inverse deviation per sample and group."""
+    return Saved(inputs=(0,), floats=2 * inputs[0][0] * p["num_groups"])
+
+
+def _dropout_saved(p: dict[str, Any], _: list[Shape], outputs: list[Shape]) -> Saved:
+    """The scaled mask, one value per element; with p = 0 the input passes through untouched."""
+    return Saved(floats=math.prod(outputs[0])) if p["p"] > 0 else Saved(view=True)
+
+
+def _dropout2d_saved(p: dict[str, Any], inputs: list[Shape], _: list[Shape]) -> Saved:
+    """The scaled mask, one value per sample and channel."""
+    return Saved(floats=inputs[0][0] * inputs[0][1]) if p["p"] > 0 else Saved(view=True)
+
+
 BATCH_NORM1D = BlockSpec(
     kind="BatchNorm1d",
     category="Normalisation",
     help="Normalises each channel over the batch (N×C or N×C×L); keeps running statistics for inference.",
     params=_batch_norm_params(),
     shape_rule=_batch_norm1d_rule,
+    count_saved=_batch_norm_saved,
     count_params=_affine_count("num_features", "affine"),
     torch_names=("BatchNorm1d",),
     onnx_ops=("BatchNormalization",),
@@ -112,6 +141,7 @@ BATCH_NORM2D = BlockSpec(
     help="Normalises each channel of images (N×C×H×W) over the batch; keeps running statistics for inference.",
     params=_batch_norm_params(),
     shape_rule=_batch_norm2d_rule,
+    count_saved=_batch_norm_saved,
     count_params=_affine_count("num_features", "affine"),
     torch_names=("BatchNorm2d",),
     onnx_ops=("BatchNormalization",),
@@ -133,6 +163,7 @@ LAYER_NORM = BlockSpec(
         BoolParam("elementwise_affine", True, "Learn a scale and shift per feature."),
     ),
     shape_rule=_layer_norm_rule,
+    count_saved=_layer_norm_saved,
     count_params=_affine_count("normalized_shape", "elementwise_affine"),
     torch_names=("LayerNorm",),
     onnx_ops=("LayerNormalization",),
@@ -161,6 +192,7 @@ GROUP_NORM = BlockSpec(
         BoolParam("affine", True, "Learn a scale and shift per channel."),
     ),
     shape_rule=_group_norm_rule,
+    count_saved=_group_norm_saved,
     count_params=_affine_count("num_channels", "affine"),
     torch_names=("GroupNorm",),
     onnx_ops=("GroupNormalization",),
@@ -171,6 +203,7 @@ DROPOUT = BlockSpec(
     help="Zeroes a random fraction p of values while training and scales the rest; does nothing in evaluation.",
     params=(_p(),),
     shape_rule=_dropout_rule,
+    count_saved=_dropout_saved,
     torch_names=("Dropout",),
     onnx_ops=("Dropout",),
 )
@@ -180,5 +213,6 @@ DROPOUT2D = BlockSpec(
     help="Zeroes whole channels of images (N×C×H×W) at random while training.",
     params=(_p(),),
     shape_rule=_dropout2d_rule,
+    count_saved=_dropout2d_saved,
     torch_names=("Dropout2d",),
 )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 from designer.core.blocks.common import check_positive, expect_spatial
-from designer.core.blocks.spec import BlockSpec, ShapeContext
+from designer.core.blocks.spec import BlockSpec, Saved, Shape, ShapeContext, saves_input
 from designer.core.params import IntParam
 from designer.core.shapes import TensorType, sliding_size
 
@@ -67,6 +70,16 @@ def _adaptive_rule(dims: int):
     return rule
 
 
+def _max_pool_saved(_: dict[str, Any], __: list[Shape], outputs: list[Shape]) -> Saved:
+    """The input, and the int64 position of each maximum."""
+    return Saved(inputs=(0,), bytes=8 * math.prod(outputs[0]))
+
+
+def _adaptive_saved(p: dict[str, Any], _: list[Shape], __: list[Shape]) -> Saved:
+    """Global pooling is a mean, which keeps nothing; other sizes keep the input."""
+    return Saved() if p["output_size"] == 1 else Saved(inputs=(0,))
+
+
 def _window_block(kind: str, dims: int, help: str, onnx_op: str) -> BlockSpec:
     return BlockSpec(
         kind=kind,
@@ -74,6 +87,7 @@ def _window_block(kind: str, dims: int, help: str, onnx_op: str) -> BlockSpec:
         help=help,
         params=_window_params(),
         shape_rule=_window_rule(dims),
+        count_saved=_max_pool_saved if kind.startswith("Max") else saves_input,
         torch_names=(kind,),
         onnx_ops=(onnx_op,),
     )
@@ -94,6 +108,7 @@ def _adaptive_block(kind: str, dims: int, help: str) -> BlockSpec:
             ),
         ),
         shape_rule=_adaptive_rule(dims),
+        count_saved=_adaptive_saved,
         torch_names=(kind,),
         onnx_ops=("GlobalAveragePool", "AveragePool"),
     )

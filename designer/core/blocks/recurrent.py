@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from designer.core.blocks.spec import BlockSpec, Shape, ShapeContext
+from designer.core.blocks.spec import BlockSpec, Saved, Shape, ShapeContext
 from designer.core.params import BoolParam, ChoiceParam, FloatParam, IntParam
 from designer.core.shapes import TensorType
 
@@ -58,6 +59,65 @@ def _flop_counter(kind: str):
     return count
 
 
+STEP_FLOATS = {"RNN": 1, "GRU": 7}
+"""Values per sample and hidden unit that torch's step-by-step RNN and GRU keep at every step of every direction."""
+_PAGE = 4096
+
+
+def _saved_counter(kind: str):
+    def count(p: dict[str, Any], inputs: list[Shape], outputs: list[Shape]) -> Saved:
+        batch, steps, features = inputs[0]
+        hidden, layers = p["hidden_size"], p["num_layers"]
+        directions = 2 if p["bidirectional"] else 1
+        # The input laid out time-major for the first layer; each later layer's input (and dropout mask).
+        between = (layers - 1) * steps * batch * directions * hidden * (2 if p["dropout"] > 0 else 1)
+        storage = layers * batch * hidden if p["output"] == LAST_STEP and directions == 1 else None
+        if kind != "LSTM":
+            floats = directions * steps * batch * features + between
+            floats += layers * directions * steps * batch * hidden * STEP_FLOATS[kind]
+            initial = layers * directions * batch * hidden if kind == "RNN" else 0
+            return Saved(floats=floats + initial, storage=storage)
+        # oneDNN's LSTM: initial states, first input, per layer and direction its output, final states, workspace.
+        floats = 2 * layers * directions * batch * hidden + steps * batch * features + between
+        floats += layers * directions * (steps * batch * hidden + 2 * batch * hidden)
+        workspace = sum(
+            directions * _lstm_workspace(steps, batch, features if layer == 0 else directions * hidden, hidden)
+            for layer in range(layers)
+        )
+        own_output = p["output"] != LAST_STEP and directions == 1  # the last layer's output is the block's
+        return Saved(
+            output=own_output,
+            floats=floats - (steps * batch * hidden if own_output else 0),
+            bytes=workspace,
+            storage=storage,
+        )
+
+    return count
+
+
+def _lstm_workspace(steps: int, batch: int, inputs: int, hidden: int) -> int:
+    """Bytes of the workspace oneDNN keeps for one LSTM layer and direction on the CPU, float32.
+
+    Gates, three state buffers, hidden states and cell gates, each padded as oneDNN pads leading dimensions
+    (to 16 values, 16 more on multiples of 256) and rounded up to whole 4 KiB pages; never under 7 pages.
+    """
+
+    def padded(width: int) -> int:
+        width = -(-width // 16) * 16
+        return width + 16 if width % 256 == 0 else width
+
+    states = 2 * (steps + 1) * batch * padded(max(inputs, hidden))
+    parts = (
+        steps * batch * padded(4 * hidden),
+        states,
+        states,
+        states,
+        (steps + 1) * batch * padded(hidden),
+        (steps + 1) * batch * 4 * hidden,
+    )
+    return max(7, sum(math.ceil(4 * part / _PAGE) for part in parts)) * _PAGE
+
+
 def _recurrent_block(kind: str, help: str, extra: tuple = ()) -> BlockSpec:
     params = (
         IntParam(
@@ -102,6 +162,7 @@ def _recurrent_block(kind: str, help: str, extra: tuple = ()) -> BlockSpec:
         shape_rule=_rule,
         count_params=_counter(kind),
         count_flops=_flop_counter(kind),
+        count_saved=_saved_counter(kind),
         torch_names=(kind,),
         onnx_ops=(kind,),
     )

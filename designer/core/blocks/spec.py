@@ -91,6 +91,50 @@ def no_flops(_: dict[str, Any], __: list[Shape], ___: list[Shape]) -> int:
 
 
 @dataclass(frozen=True)
+class Saved:
+    """What one training step keeps of a block for its backward pass, as torch's autograd keeps it on the CPU.
+
+    Tensors that other blocks also see (the block's inputs and output) are named rather than counted, so that
+    a tensor kept by two blocks is counted once; what only the block sees is counted in ``floats`` and ``bytes``.
+    """
+
+    inputs: tuple[int, ...] = ()
+    """Indices of the inputs kept as they arrive."""
+    output: bool = False
+    """Whether the block's output is kept."""
+    floats: int = 0
+    """Elements of the training dtype kept inside the block (states, masks, statistics, projections)."""
+    bytes: int = 0
+    """Other bytes kept inside the block: int64 indices, oneDNN's workspace."""
+    for_the_others: bool = False
+    """Each kept input is kept only for the gradients of the other inputs (a product): kept when one of them needs
+    a gradient."""
+    view: bool = False
+    """The output shares the first input's memory (Flatten, Reshape, Permute): it costs nothing new."""
+    storage: int | None = None
+    """Elements of the tensor the output is a view of, when that tensor is bigger than the output."""
+
+
+NOTHING_SAVED = Saved()
+
+
+def saves_nothing(_: dict[str, Any], __: list[Shape], ___: list[Shape]) -> Saved:
+    return NOTHING_SAVED
+
+
+def saves_input(_: dict[str, Any], __: list[Shape], ___: list[Shape]) -> Saved:
+    return Saved(inputs=(0,))
+
+
+def saves_output(_: dict[str, Any], __: list[Shape], ___: list[Shape]) -> Saved:
+    return Saved(output=True)
+
+
+def saves_view(_: dict[str, Any], __: list[Shape], ___: list[Shape]) -> Saved:
+    return Saved(view=True)
+
+
+@dataclass(frozen=True)
 class BlockSpec:
     """One block kind, declared once for the palette, inspector, checks, compiler and files."""
 
@@ -105,6 +149,10 @@ class BlockSpec:
     """Floating-point operations of one forward pass, from the resolved parameters and the concrete input and
     output shapes, counted as ``torch.utils.flop_counter.FlopCounterMode`` counts them: 2 per multiply-add of
     matrix products and convolutions (bias additions, element-wise work, norms and pooling count 0)."""
+    count_saved: Callable[[dict[str, Any], list[Shape], list[Shape]], Saved] = saves_nothing
+    """What a training step keeps for the backward pass, from the resolved parameters and the concrete input
+    and output shapes at the batch size (see :class:`Saved`). Nothing is kept when no input needs a gradient
+    and the block has no weights: autograd records nothing then."""
     outputs: tuple[str, ...] = ("out",)
     inputs: tuple[str, ...] = ("in",)
     input_count_param: str | None = None
