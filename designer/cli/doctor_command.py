@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.metadata
 import os
 import platform
 import subprocess
@@ -18,10 +17,13 @@ Row = tuple[str, str]
 
 def register(sub: argparse._SubParsersAction) -> None:
     doctor = sub.add_parser("doctor", help="report Python, torch, GPU, Qt and ONNX Runtime on this machine")
+    doctor.add_argument("--probe-qt", action="store_true", help=argparse.SUPPRESS)  # the child process of _qt()
     doctor.set_defaults(run=_doctor)
 
 
-def _doctor(_: argparse.Namespace) -> int:
+def _doctor(args: argparse.Namespace) -> int:
+    if args.probe_qt:
+        return _probe_qt()
     rows: list[Row] = [
         ("Designer", __version__),
         ("Python", f"{platform.python_version()} ({sys.executable})"),
@@ -35,10 +37,11 @@ def _doctor(_: argparse.Namespace) -> int:
     return 0
 
 
-def _version(distribution: str) -> str | None:
+def _version(module: str) -> str | None:
+    """The version a module says it has (packaged apps carry no install metadata), or None when it is missing."""
     try:
-        return importlib.metadata.version(distribution)
-    except importlib.metadata.PackageNotFoundError:
+        return str(importlib.import_module(module).__version__)
+    except ImportError:
         return None
 
 
@@ -72,17 +75,12 @@ def _torch() -> list[Row]:
 
 def _qt() -> list[Row]:
     """Qt's version, and the platform it would open windows on, found in a child process so a bad one can't hang us."""
-    version = _version("PySide6-Essentials") or _version("PySide6")
+    version = _version("PySide6")
     if version is None:
         return [("Qt", "PySide6 is not installed: the editor cannot open")]
-    code = (
-        "from PySide6.QtCore import qVersion\n"
-        "from PySide6.QtGui import QGuiApplication\n"
-        "app = QGuiApplication([])\n"
-        "print(qVersion(), app.platformName())\n"
-    )
+    designer = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "designer"]
     try:
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=20)
+        done = subprocess.run([*designer, "doctor", "--probe-qt"], capture_output=True, text=True, timeout=20)
     except subprocess.TimeoutExpired:
         return [("Qt", f"PySide6 {version}; starting Qt took over 20 s")]
     if done.returncode != 0:
@@ -94,6 +92,15 @@ def _qt() -> list[Row]:
     qt_version, platform_name = done.stdout.split()
     display = "" if _has_display() else " (no display: windows are not shown)"
     return [("Qt", f"PySide6 {version}, Qt {qt_version}, platform {platform_name}{display}")]
+
+
+def _probe_qt() -> int:
+    from PySide6.QtCore import qVersion
+    from PySide6.QtGui import QGuiApplication
+
+    app = QGuiApplication([])
+    print(qVersion(), app.platformName())
+    return 0
 
 
 def _has_display() -> bool:
@@ -112,5 +119,6 @@ def _onnx() -> list[Row]:
 
 
 def _libraries() -> list[Row]:
-    names = ("numpy", "networkx", "pyqtgraph", "scikit-learn", "Pillow", "onnxscript")
-    return [(name, _version(name) or "not installed") for name in names]
+    names = {"numpy": "numpy", "networkx": "networkx", "pyqtgraph": "pyqtgraph", "scikit-learn": "sklearn"}
+    names |= {"Pillow": "PIL", "onnxscript": "onnxscript"}
+    return [(name, _version(module) or "not installed") for name, module in names.items()]
