@@ -20,6 +20,7 @@ import torch
 from torch import distributed, nn
 from torch.nn.parallel import DistributedDataParallel
 
+from designer.core.training_settings import TrainingSettingsError
 from designer.training.metrics import Tally
 from designer.training.run_folder import EVENTS, LOG, RunFolder
 
@@ -47,6 +48,11 @@ class Shard:
     def join(self, device: torch.device) -> torch.device:
         """Join the process group on ``device`` (NCCL on CUDA, gloo elsewhere); returns this process's device."""
         if device.type == "cuda":
+            if self.local_rank >= torch.cuda.device_count():
+                raise TrainingSettingsError(
+                    [f"--nproc: process {self.rank} needs GPU {self.local_rank}, but this machine has "
+                     f"{torch.cuda.device_count()}; start at most one process per GPU, or train on the CPU"]
+                )  # fmt: skip
             device = torch.device("cuda", self.local_rank)
             torch.cuda.set_device(device)
         if not distributed.is_initialized():

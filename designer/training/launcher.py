@@ -51,8 +51,11 @@ class Processes:
             return args + ([f"--master-port={self.master_port}"] if self.master_port else [])
         return [*args, "--standalone"] if self.machines == 1 else args
 
-    def check_port(self) -> None:
-        """Raise :class:`LaunchError` when the port this machine must open for the others is already in use."""
+    def check(self) -> None:
+        """Raise :class:`LaunchError` for a machine rank out of range, or when the port this machine must open for
+        the others is already in use."""
+        if not 0 <= self.machine_rank < self.machines:
+            raise LaunchError(f"--node-rank must be from 0 to {self.machines - 1} for {self.machines} machine(s)")
         host, port = self._own_endpoint()
         if port is None:
             return
@@ -86,7 +89,7 @@ def launch(processes: Processes, worker_args: list[str], run_path: Path, events:
     from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
     from torch.distributed.run import parse_args, run
 
-    processes.check_port()
+    processes.check()
     args = parse_args([*processes.launcher_args(), "--module", "designer", "train", *worker_args])
     try:
         run(args)

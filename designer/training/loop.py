@@ -107,7 +107,8 @@ class Trainer:
                 x, y = self.shard.part(x), self.shard.part(y)
             with self._autocast():
                 output = self.model(x)
-                loss = compute_loss(self.task, output, y)
+                # A share left empty by a batch smaller than the processes still joins the gradient exchange.
+                loss = compute_loss(self.task, output, y) if len(y) else output.float().sum() * 0.0
             self.optimizer.zero_grad(set_to_none=True)
             (loss if self.shard is None else self.shard.weighted(loss, len(y), len(index))).backward()
             self.step += 1

@@ -41,7 +41,8 @@ def train_epoch(model, optimizer, schedule, generator, data, rank, world, autoca
         x, y = x[rank::world], y[rank::world]
         with autocast():
             output = model(x)
-            loss = compute_loss(TASK, output, y)
+            # a share left empty by a batch smaller than the processes still joins the gradient exchange
+            loss = compute_loss(TASK, output, y) if len(y) else output.float().sum() * 0.0
         optimizer.zero_grad(set_to_none=True)
         # weighted so that the gradients averaged over the processes are those of the whole batch's mean loss
         (loss * (len(y) * world / len(index))).backward()

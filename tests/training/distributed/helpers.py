@@ -15,10 +15,12 @@ from tests.helpers import chain, image_input
 TIMEOUT = 300
 
 
-def save_digits_project(folder: Path, **training: Any) -> Path:
+def save_digits_project(folder: Path, validation_fraction: float = 0.2, **training: Any) -> Path:
     """Flatten → Linear 32 → ReLU → Linear 10 on the 8×8 digits, batches of 50 (the last one of 38), saved."""
     project = Project(
-        name="digits", dataset={"source": "digits"}, training={"epochs": 3, "batch_size": 50, "seed": 3, **training}
+        name="digits",
+        dataset={"source": "digits", "validation_fraction": validation_fraction},
+        training={"epochs": 3, "batch_size": 50, "seed": 3, **training},
     )
     chain(
         project.design,

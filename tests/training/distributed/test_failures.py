@@ -90,3 +90,8 @@ def test_the_culprit_is_the_killed_process_not_those_that_lost_it_or_were_ended_
     assert culprit({0: lost_peer, 1: killed, 2: ended})[0] == 1
     assert culprit({0: lost_peer, 1: _failure(1, 100), 2: ended})[0] == 1  # another rank before rank 0
     assert culprit({0: _failure(1, 98), 1: _failure(1, 100)})[0] == 0  # the earliest
+
+
+def test_a_machine_rank_out_of_range_is_refused(tmp_path):
+    done = designer("train", str(save_digits_project(tmp_path)), "--nproc", "2", "--nnodes", "2", "--node-rank", "2")
+    assert done.returncode == 2 and "--node-rank must be from 0 to 1" in done.stderr

@@ -58,3 +58,14 @@ def test_best_weights_load_into_the_design_without_a_module_prefix(runs):
     state = torch.load(folder / "two" / "best.pt", weights_only=True)
     model.load_state_dict(state)  # strict: the same keys exactly
     assert not any(key.startswith("module.") for key in state)
+
+
+def test_batches_of_one_leave_a_process_empty_handed_and_still_train_as_one(tmp_path):
+    """With batch_size 1 the second process gets no sample in any step; it still joins every gradient exchange."""
+    project = save_digits_project(tmp_path, validation_fraction=0.8, epochs=1, batch_size=1, learning_rate=0.0003)
+    assert designer("train", str(project), "--out", str(tmp_path / "one"), "--quiet").returncode == 0
+    two = designer("train", str(project), "--out", str(tmp_path / "two"), "--quiet", "--nproc", "2")
+    assert two.returncode == 0, two.stderr
+    alone, shared = metrics_of(tmp_path / "one")[0], metrics_of(tmp_path / "two")[0]
+    for part in ("train", "val"):
+        assert shared[part]["loss"] == pytest.approx(alone[part]["loss"], rel=TOLERANCE)
