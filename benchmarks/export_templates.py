@@ -3,9 +3,9 @@
     python -m benchmarks.export_templates [--formats onnx pytorch pt2] [--batch-size 64]
 
 Every export is verified as it is in the editor (full ONNX check, parity runs), and those checks are in the time.
-The memory columns compare :mod:`designer.core.analysis`'s activation bytes (every block's output) with the bytes
-of the distinct tensors autograd saves for the backward pass of one training step, counted with
-``torch.autograd.graph.saved_tensors_hooks``.
+The memory columns compare :mod:`designer.core.analysis`'s activation bytes (what each block kind declares it keeps
+for the backward pass) with the bytes of the distinct tensors autograd saves for one training step, counted with
+``torch.autograd.graph.saved_tensors_hooks`` (``tests/export/helpers.saved_for_backward``).
 """
 
 from __future__ import annotations
@@ -15,35 +15,13 @@ import tempfile
 import time
 from pathlib import Path
 
-import torch
-
-from designer.compiler.compile import compile_design
 from designer.core.analysis import format_bytes
 from designer.core.inference import infer
 from designer.core.summary import summarize
 from designer.core.templates import list_templates, load_template
 from designer.export.exporter import export_model
 from designer.export.formats import SUFFIXES
-from designer.export.prepare import prepare
-
-
-def saved_for_backward(name: str, batch: int) -> int:
-    """Bytes of the distinct tensors autograd keeps for one backward pass of template ``name`` in training mode."""
-    design = load_template(name).design
-    module = compile_design(design).train()
-    inputs = prepare(design).example_inputs(batch, None)
-    storages: dict[int, int] = {}
-
-    def pack(tensor: torch.Tensor) -> torch.Tensor:
-        storage = tensor.untyped_storage()
-        storages[storage.data_ptr()] = storage.nbytes()
-        return tensor
-
-    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
-        output = module(*inputs)
-    output.float().sum().backward()
-    parameters = {p.untyped_storage().data_ptr() for p in module.parameters()}
-    return sum(size for pointer, size in storages.items() if pointer not in parameters)
+from tests.export.helpers import saved_for_backward
 
 
 def main() -> None:
@@ -61,8 +39,9 @@ def main() -> None:
                 result = export_model(design, format, Path(folder) / f"m{SUFFIXES[format]}")
                 assert result.passed, result.lines()
                 times.append(time.perf_counter() - started)
-            estimate = summarize(design, infer(design), batch_size=args.batch_size).analysis.activation_bytes
-            measured = saved_for_backward(template.name, args.batch_size)
+            analysis = summarize(design, infer(design), batch_size=args.batch_size).analysis
+            estimate = analysis.activation_bytes
+            measured = saved_for_backward(design, args.batch_size, analysis.sequence_length)
             print(
                 f"{template.name:<24}"
                 + "".join(f"{t:>10.1f}" for t in times)
