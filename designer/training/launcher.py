@@ -7,6 +7,7 @@ the run folder and the events; this process adds an ``error`` event naming the r
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 from dataclasses import dataclass
@@ -90,6 +91,8 @@ def launch(processes: Processes, worker_args: list[str], run_path: Path, events:
     from torch.distributed.run import parse_args, run
 
     processes.check()
+    # One thread per process, as torchrun sets it, without its warning; a cpu_threads setting still overrides it.
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
     args = parse_args([*processes.launcher_args(), "--module", "designer", "train", *worker_args])
     try:
         run(args)
