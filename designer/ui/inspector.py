@@ -125,7 +125,7 @@ class Inspector(QScrollArea):
             self.editors[param.name] = widget
         layout.addWidget(self.title)
         layout.addLayout(kind)
-        for widget in (help_label, self.info, self.problems):
+        for widget in (help_label, self.problems, self.info):
             layout.addWidget(widget)
         layout.addLayout(form)
         layout.addWidget(self.refusal)
@@ -200,7 +200,7 @@ class Inspector(QScrollArea):
         types = report.outputs.get(self.block_id)
         row = next((row for row in summary.blocks if row.block_id == self.block_id), None)
         if row is None or row.params is None:
-            return "Output and parameters unknown until the problems above it are fixed"
+            return "Output and parameters unknown until this block and the blocks feeding it have no errors"
         shape = format_shape(types[0].shape) if types else "—"
         length = summary.analysis.sequence_length
         at = f" at T={length}" if length is not None else ""
@@ -250,7 +250,7 @@ def _same_sort(param: Param, other: Param | None) -> bool:
 
 def _form() -> QFormLayout:
     form = QFormLayout()
-    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)  # as in the dataset and training forms
     form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
     form.setHorizontalSpacing(10)
     form.setVerticalSpacing(6)
