@@ -163,13 +163,22 @@ def _kept_inputs(saved: Saved, sources: list[str], needs_gradient: set[str]) -> 
 
 def _sources(graph: nx.MultiDiGraph, block_id: str, ports: tuple[str, ...]) -> list[str]:
     """The blocks feeding ``block_id``, in the order of its input ports."""
-    by_port = {port: source for source, edges in graph.pred[block_id].items() for port in edges}
+    feeding = graph.pred[block_id]
+    if len(ports) < 2:
+        return list(feeding)
+    by_port = {port: source for source, edges in feeding.items() for port in edges}
     return [by_port[port] for port in ports]
 
 
 def concrete_shape(shape: tuple[Dim, ...], sizes: dict[str, int]) -> tuple[int, ...]:
     """``shape`` with its symbolic sizes (``N``, ``T``, ``⌊(T-2)/2⌋+1``, ``2·T``…) worked out for ``sizes``."""
-    return tuple(d if isinstance(d, int) else _evaluate(d, sizes) for d in shape)
+    return _concrete(shape, tuple(sizes.items()))
+
+
+@functools.lru_cache(maxsize=65536)
+def _concrete(shape: tuple[Dim, ...], sizes: tuple[tuple[str, int], ...]) -> tuple[int, ...]:
+    # Cached: a design has few distinct shapes, and every edit asks for all of them again.
+    return tuple(d if isinstance(d, int) else _evaluate(d, dict(sizes)) for d in shape)
 
 
 _SIZE_NODES = (ast.Name, ast.Load, ast.UnaryOp, ast.USub, ast.BinOp, ast.Add, ast.Sub, ast.Mult, ast.FloorDiv)

@@ -119,8 +119,12 @@ class DesignScene(QGraphicsScene):
             problems.setdefault(problem.block_id, []).append(problem)
         for block_id, item in self.blocks.items():
             item.set_problems(problems.get(block_id, []))
+        texts: dict[tuple[str, str], str] = {}  # edges leaving one port share their text
         for connection, edge in self.edges.items():
-            edge.set_shape_text(self._shape_text(connection))
+            port = (connection.source, connection.source_port)
+            if port not in texts:
+                texts[port] = self._shape_text(connection)
+            edge.set_shape_text(texts[port])
 
     def _on_block_added(self, block_id: str) -> None:
         item = BlockItem(self.design.block(block_id), self._on_item_moved)
