@@ -62,8 +62,9 @@ class ConfusionTable(QTableWidget):
             self.clear()
             self.setRowCount(size + 1)
             self.setColumnCount(size + 1)
-            self.setVerticalHeaderLabels([*names, "precision"])
-            self.setHorizontalHeaderLabels([*names, "recall"])
+            # The % sign goes in the headers: "100%" would not fit a tenth of a narrow dock.
+            self.setVerticalHeaderLabels([*names, "precision %"])
+            self.setHorizontalHeaderLabels([*names, "recall %"])
             self.horizontalHeader().setSectionResizeMode(size, QHeaderView.ResizeMode.ResizeToContents)
             self._names = names
         for row, counts in enumerate(matrix):
@@ -98,4 +99,4 @@ def _shade(share: float, empty: QColor, full: QColor) -> QColor:
 
 
 def _percent(value: Any) -> str:
-    return f"{100 * value:.0f}%" if isinstance(value, (int, float)) else "–"
+    return f"{100 * value:.0f}" if isinstance(value, (int, float)) else "–"

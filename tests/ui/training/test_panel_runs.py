@@ -28,9 +28,9 @@ def test_a_run_fills_the_charts_progress_and_confusion_matrix(start_run, qtbot):
     assert panel.progress.value() == panel.progress.maximum() == 40
     assert "samples/s" in panel.speed.text() and "lr 0.01" in panel.speed.text()
     table = panel.confusion
-    assert table.verticalHeaderItem(0).text() == "zero" and table.horizontalHeaderItem(3).text() == "recall"
-    assert [table.item(1, c).text() for c in range(4)] == ["2", "27", "1", "90%"]
-    assert table.verticalHeaderItem(3).text() == "precision" and table.item(3, 1).text() == "87%"
+    assert table.verticalHeaderItem(0).text() == "zero" and table.horizontalHeaderItem(3).text() == "recall %"
+    assert [table.item(1, c).text() for c in range(4)] == ["2", "27", "1", "90"]
+    assert table.verticalHeaderItem(3).text() == "precision %" and table.item(3, 1).text() == "87"
     assert panel.run_list.topLevelItem(0).text(2) == "finished"
     assert load_project(record.folder / "project.json").design == panel.document.design
 
