@@ -26,6 +26,7 @@ class ConfusionTable(QTableWidget):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.setShowGrid(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)  # "100" fits a narrow column when not elided
         # Ten classes and their recall fit a narrow dock: columns share the width, rows are one small line.
         self.setStyleSheet("QTableWidget { font-size: 8pt; } QTableWidget::item { padding: 0px; }")
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
