@@ -1,4 +1,9 @@
-"""Recurrent and attention networks exported at one batch size and length run at others in onnxruntime."""
+"""Recurrent and attention networks exported at one batch size and length run at others in onnxruntime.
+
+The two attention blocks are chained in one design, so that one dynamo export (seconds) covers both. The recurrent
+ones are exported apart: chained (LSTM then GRU), the export keeps the traced length in a Reshape, which is a bug
+of its own, not what these tests are about.
+"""
 
 import numpy as np
 import onnx
@@ -13,31 +18,35 @@ from tests.export.helpers import trained_weights
 
 SEQUENCE = {"data": "sequence", "shape": [12, 6], "variable_length": True}
 CASES = {
-    "lstm-3-layers-bidirectional": ("LSTM", {"hidden_size": 5, "num_layers": 3, "bidirectional": True}, "LSTM"),
-    "gru-2-layers-bidirectional-last-step": (
-        "GRU",
-        {"hidden_size": 4, "num_layers": 2, "bidirectional": True, "output": "last step"},
-        "GRU",
+    "lstm-3-layers-bidirectional": (
+        [("LSTM", {"hidden_size": 5, "num_layers": 3, "bidirectional": True})],
+        {"LSTM": 3},  # one recurrent operator per layer, not the steps unrolled
     ),
-    "causal-self-attention": ("SelfAttention", {"num_heads": 3, "causal": True}, None),
-    "encoder-layer-pre-norm-gelu": (
-        "TransformerEncoderLayer",
-        {"nhead": 2, "dim_feedforward": 16, "activation": "gelu", "norm_first": True},
-        None,
+    "gru-2-layers-bidirectional-last-step": (
+        [("GRU", {"hidden_size": 4, "num_layers": 2, "bidirectional": True, "output": "last step"})],
+        {"GRU": 2},
+    ),
+    "causal-self-attention-then-encoder-layer-pre-norm-gelu": (
+        [
+            ("SelfAttention", {"num_heads": 3, "causal": True}),
+            ("TransformerEncoderLayer", {"nhead": 2, "dim_feedforward": 16, "activation": "gelu", "norm_first": True}),
+        ],
+        {},
     ),
 }
 
 
-@pytest.mark.parametrize(("kind", "params", "onnx_op"), CASES.values(), ids=CASES)
-def test_exported_at_one_size_and_run_at_others(tmp_path, kind, params, onnx_op):
-    design = block_design(kind, params, [SEQUENCE])
+@pytest.mark.parametrize(("blocks", "operators"), CASES.values(), ids=CASES)
+def test_exported_at_one_size_and_run_at_others(tmp_path, blocks, operators):
+    (kind, params), *after = blocks
+    design = block_design(kind, params, [SEQUENCE], post=after)
     weights = trained_weights(design, tmp_path / "trained.pt")
     result = export_model(design, "onnx", tmp_path / "model.onnx", weights=weights)
     assert result.passed, result.lines()
     assert {(r.batch, r.length) for r in result.parity.runs} == {(b, n) for b in (1, 3, 17) for n in (12, 8)}
     proto = onnx.load(tmp_path / "model.onnx")
-    if onnx_op:  # one recurrent operator per layer, not the steps unrolled
-        assert [n.op_type for n in proto.graph.node].count(onnx_op) == params["num_layers"]
+    for op_type, count in operators.items():
+        assert [n.op_type for n in proto.graph.node].count(op_type) == count
 
     module = compile_design(design)
     module.load_state_dict(torch.load(weights, weights_only=True))
