@@ -20,6 +20,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QWidget
 
 from designer.ui import theme
+from designer.ui.canvas.edge_item import RETURN_REACH
 from designer.ui.canvas.scene import DesignScene
 from designer.ui.minimap import Minimap
 
@@ -27,7 +28,8 @@ BLOCK_MIME_TYPE = "application/x-designer-block-kind"
 MIN_ZOOM, MAX_ZOOM = 0.02, 3.0
 DETAIL_ZOOM = 0.4
 """Below this zoom blocks are drawn as plain rectangles, without names, ports or shape labels."""
-FIT_MARGIN = 40.0
+FIT_MARGIN = RETURN_REACH + 20.0
+"""Room around the blocks when fitting: edges back to the next row loop that far out of them."""
 SCENE_EXTENT = 100_000.0
 
 
