@@ -10,7 +10,7 @@ from designer.core.blocks import CATEGORIES, blocks_in
 from designer.ui import theme
 from designer.ui.palette import colour_dot, kind_matches
 
-WIDTH, LIST_HEIGHT = 220, 180
+WIDTH, LIST_HEIGHT = 250, 180  # the longest kind, TransformerEncoderLayer, fits beside the scroll bar
 _KIND_ROLE = Qt.ItemDataRole.UserRole
 
 
