@@ -79,7 +79,7 @@ def build_menus(window: MainWindow) -> Actions:
         open=action("&Open…", files.open, QKeySequence.StandardKey.Open),
         save=action("&Save", files.save, QKeySequence.StandardKey.Save),
         save_as=action("Save &As…", files.save_as, QKeySequence.StandardKey.SaveAs),
-        quit=action("&Quit", window.close, QKeySequence.StandardKey.Quit),
+        quit=action("&Quit", window.close, "Ctrl+Q"),  # StandardKey.Quit is empty on some Linux desktops
         undo=window.undo_group.createUndoAction(window, "&Undo"),
         redo=window.undo_group.createRedoAction(window, "&Redo"),
         delete=action("&Delete", window.delete_selection, QKeySequence.StandardKey.Delete),
@@ -94,7 +94,7 @@ def build_menus(window: MainWindow) -> Actions:
             "vertical": action("Distribute &Vertically", lambda: arrange.distribute("vertical")),
         },
         # Tab is no shortcut (it moves the focus elsewhere): the text after \t only shows it in the menu.
-        add_block=action("Add &Block…\tTab, or type its name", window.add_block_by_name),
+        add_block=action("Add &Block…\tTab", window.add_block_by_name),
         fit=action("&Fit to View", window.view.fit_to_items, "F"),
         auto_layout=action("&Auto-layout Left to Right", arrange.auto_layout, "Ctrl+L"),
         auto_layout_down=action(
@@ -108,6 +108,7 @@ def build_menus(window: MainWindow) -> Actions:
         next_panel=action("&Next Panel", lambda: move_focus(window, 1), "F6"),
         previous_panel=action("&Previous Panel", lambda: move_focus(window, -1), "Shift+F6"),
     )
+    acts.add_block.setStatusTip("Search the blocks to add one (on the canvas: Tab, or start typing its name)")
     acts.fit.setStatusTip("Show the whole design (F; on the canvas any other letter starts adding a block)")
     acts.undo.setShortcut(QKeySequence.StandardKey.Undo)
     acts.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
@@ -137,6 +138,7 @@ def build_menus(window: MainWindow) -> Actions:
     view_menu.addSeparator()
     for dock in window.docks:
         view_menu.addAction(dock.toggleViewAction())
+    view_menu.addSeparator()
     view_menu.addActions([acts.next_panel, acts.previous_panel])
     view_menu.addSeparator()
     window.appearance.attach(view_menu.addMenu("&Theme"))
