@@ -110,29 +110,23 @@ def analyze(
     sample, batch = {BATCH: 1, SEQUENCE: length or 1}, {BATCH: batch_size, SEQUENCE: length or 1}
     graph, width = design.graph, DTYPE_BYTES[dtype]
     flops, params, inner, outputs = {}, {}, {}, {}
-    needs_gradient: set[str] = set()
-    origin: dict[str, str] = {}
-    kept: set[str] = set()
+    backward = _KeptForBackward()
     for block_id in report.order:
         if block_id not in report.params:
             continue
         spec, resolved = get_block(graph.nodes[block_id]["kind"]), report.params[block_id]
         in_types, out_types = report.inputs[block_id], report.outputs[block_id]
-        sources = _sources(graph, block_id, spec.input_ports(resolved))
         per_sample = [[concrete_shape(t.shape, sample) for t in types] for types in (in_types, out_types)]
         flops[block_id] = spec.count_flops(resolved, *per_sample)
         params[block_id] = spec.count_params(resolved, in_types)
-        out_shapes = [concrete_shape(t.shape, batch) for t in out_types]
-        saved = spec.count_saved(resolved, [concrete_shape(t.shape, batch) for t in in_types], out_shapes)
-        if params[block_id] or any(s in needs_gradient for s in sources):
-            needs_gradient.add(block_id)
-        elif not saved.view:
-            saved = NOTHING_SAVED  # autograd records nothing where no gradient is needed
-        origin[block_id] = origin[sources[0]] if saved.view else block_id
-        if block_id in used:
-            kept.update(origin[sources[i]] for i in _kept_inputs(saved, sources, needs_gradient))
-            if saved.output:
-                kept.add(block_id)
+        in_shapes, out_shapes = ([concrete_shape(t.shape, batch) for t in types] for types in (in_types, out_types))
+        saved = backward.record(
+            block_id,
+            _sources(graph, block_id, spec.input_ports(resolved)),
+            spec.count_saved(resolved, in_shapes, out_shapes),
+            params[block_id] > 0,
+            block_id in used,
+        )
         inner[block_id] = saved.floats * width + saved.bytes
         outputs[block_id] = sum(
             (saved.storage if saved.storage and i == 0 else math.prod(shape))
@@ -140,7 +134,7 @@ def analyze(
             for i, (t, shape) in enumerate(zip(out_types, out_shapes, strict=True))
         )
     costs = {
-        b: BlockCost(flops[b], params[b], inner[b] + (outputs[b] if b in kept and origin[b] == b else 0)) for b in flops
+        b: BlockCost(flops[b], params[b], inner[b] + (outputs[b] if backward.owns_kept_output(b) else 0)) for b in flops
     }
     counted = [costs[b] for b in used if b in costs]
     return Analysis(
@@ -155,10 +149,39 @@ def analyze(
     )
 
 
-def _kept_inputs(saved: Saved, sources: list[str], needs_gradient: set[str]) -> list[int]:
-    if not saved.for_the_others:
-        return list(saved.inputs)
-    return [i for i in saved.inputs if any(s in needs_gradient for j, s in enumerate(sources) if j != i)]
+class _KeptForBackward:
+    """Which blocks' outputs some block keeps for the backward pass, following gradients and views.
+
+    A tensor kept by several blocks is counted once, with the block that made it (for a view: the block that
+    made the tensor it views).
+    """
+
+    def __init__(self) -> None:
+        self.needs_gradient: set[str] = set()
+        self.origin: dict[str, str] = {}
+        self.kept: set[str] = set()
+
+    def record(self, block_id: str, sources: list[str], saved: Saved, has_weights: bool, used: bool) -> Saved:
+        """Note what ``block_id`` keeps (blocks in dependency order); returns it, or nothing where autograd
+        records nothing because no gradient is needed. Unused blocks are not compiled, so keep nothing alive."""
+        if has_weights or any(s in self.needs_gradient for s in sources):
+            self.needs_gradient.add(block_id)
+        elif not saved.view:
+            saved = NOTHING_SAVED
+        self.origin[block_id] = self.origin[sources[0]] if saved.view else block_id
+        if used:
+            self.kept.update(self.origin[sources[i]] for i in self._kept_inputs(saved, sources))
+            if saved.output:
+                self.kept.add(block_id)
+        return saved
+
+    def owns_kept_output(self, block_id: str) -> bool:
+        return block_id in self.kept and self.origin[block_id] == block_id
+
+    def _kept_inputs(self, saved: Saved, sources: list[str]) -> list[int]:
+        if not saved.for_the_others:
+            return list(saved.inputs)
+        return [i for i in saved.inputs if any(s in self.needs_gradient for j, s in enumerate(sources) if j != i)]
 
 
 def _sources(graph: nx.MultiDiGraph, block_id: str, ports: tuple[str, ...]) -> list[str]:
