@@ -9,6 +9,7 @@ differently, so for LSTM designs the test allows 10 %.
 
 import pytest
 
+from designer.core.blocks import REGISTRY
 from designer.core.design import Connection, DesignGraph
 from designer.core.inference import infer
 from designer.core.summary import summarize
@@ -116,8 +117,6 @@ def test_every_block_kind_keeps_what_torch_keeps(kind, params, given):
 
 
 def test_every_block_kind_is_tried():
-    from designer.core.blocks import REGISTRY
-
     assert {k for k, _, _ in CASES} == set(REGISTRY) - {"Input", "Output", "OnnxOp"}
 
 
