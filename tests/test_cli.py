@@ -62,7 +62,7 @@ def test_summary_memory_at_a_batch_size_dtype_and_length(tmp_path, capsys):
     assert code == 0
     assert "lstm        LSTM    N×128      135,168  3,194,880" in out
     assert "FLOPs per sample at T=12: 3,195,392 (3.2 MFLOPs)" in out
-    assert "activations for a batch of 10 in float16: 2.5 MiB" in out
+    assert "activations kept for backward, a batch of 10 in float16: 2.5 MiB" in out
     code, out, _ = run(capsys, "summary", str(path), "--json", "--optimizer", "sgd", "--batch-size", "2")
     memory = json.loads(out)["memory"]
     assert memory["optimizer_bytes"] == memory["weight_bytes"] == 135_426 * 4

@@ -112,7 +112,7 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def _print_table(project: Project, summary: Summary) -> None:
-    rows = [("block", "kind", "output", "parameters", "FLOPs", "activations")]
+    rows = [("block", "kind", "output", "parameters", "FLOPs", "kept for backward")]
     for b in summary.blocks:
         rows.append(
             (
@@ -142,7 +142,7 @@ def _print_memory(analysis: Analysis) -> None:
     at = f" at T={analysis.sequence_length}" if analysis.sequence_length is not None else ""
     print(f"FLOPs per sample{at}: {analysis.flops:,} ({format_flops(analysis.flops)})")
     batch = f"a batch of {analysis.batch_size} in {analysis.dtype}"
-    print(f"activations for {batch}: {format_bytes(analysis.activation_bytes)}")
+    print(f"activations kept for backward, {batch}: {format_bytes(analysis.activation_bytes)}")
     print(
         f"peak training memory, estimated: {format_bytes(analysis.training_bytes)} = weights "
         f"{format_bytes(analysis.weight_bytes)} + gradients {format_bytes(analysis.weight_bytes)} + "
