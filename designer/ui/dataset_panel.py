@@ -34,7 +34,7 @@ from designer.core.dataset_settings import (
 )
 from designer.core.design import DesignError
 from designer.core.params import ParamError
-from designer.training.data import load_dataset
+from designer.training.data import import_libraries, load_dataset
 from designer.training.data.configure import DesignChange, apply_changes, changes_to_fit
 from designer.training.dataset import DataError, Dataset
 from designer.ui.commands import Batch, SetParam, SetProjectSetting
@@ -139,6 +139,7 @@ class DatasetPanel(QScrollArea):
         """Load the dataset in a worker thread; the result shows when it is done."""
         if self.document is None or self.is_loading():
             return
+        import_libraries(self.settings)
         self._loader = _Loader(self.document, dict(self.settings), self._base_dir())
         self._loader.done.connect(self._on_loaded)
         self.load_button.setEnabled(False)

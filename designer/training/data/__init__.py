@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from designer.core.dataset_settings import resolve_dataset_settings
+from designer.core.dataset_settings import BUILT_IN, resolve_dataset_settings
 from designer.training.data import builtin, generated
 from designer.training.data.csv_source import load_csv
 from designer.training.data.idx import load_idx
@@ -48,4 +48,14 @@ def load_dataset(settings: dict[str, Any], base_dir: Path | None = None) -> Data
     return prepare(_SOURCES[resolved["source"]](resolved), resolved)
 
 
-__all__ = ["DataError", "Dataset", "load_dataset"]
+def import_libraries(settings: dict[str, Any]) -> None:
+    """Import the libraries that loading ``settings`` needs, in the calling thread.
+
+    The editor calls this on its UI thread before it loads in a worker thread: a first import of scikit-learn
+    inside a Qt worker thread has been seen to deadlock with the event loop.
+    """
+    if settings.get("source", "digits") in BUILT_IN:
+        builtin.import_scikit_learn()
+
+
+__all__ = ["DataError", "Dataset", "import_libraries", "load_dataset"]

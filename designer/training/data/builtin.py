@@ -10,6 +10,11 @@ import numpy as np
 from designer.training.data.raw import RawData
 
 
+def import_scikit_learn() -> None:
+    """Import scikit-learn's datasets now, in the calling thread (it takes a while, so not at start-up)."""
+    import sklearn.datasets  # noqa: F401
+
+
 def _sklearn_loader(name: str) -> Callable[[], Any]:
     from sklearn import datasets  # imported here: scikit-learn takes a while to import
 
