@@ -33,6 +33,7 @@ def _softmax_rule(ctx: ShapeContext) -> list[TensorType]:
 def _activation(
     kind: str,
     help: str,
+    formula: str,
     params: tuple[Param, ...] = (),
     onnx_op: str | None = None,
     count_saved: Callable[..., Saved] = saves_input,
@@ -42,6 +43,7 @@ def _activation(
         kind=kind,
         category="Activation",
         help=help,
+        formula=formula,
         params=params,
         shape_rule=_elementwise,
         count_saved=count_saved,
@@ -50,10 +52,13 @@ def _activation(
     )
 
 
-RELU = _activation("ReLU", "max(0, x): the default activation.", onnx_op="Relu", count_saved=saves_output)
+RELU = _activation(
+    "ReLU", "max(0, x): the default activation.", "y = max(0, x)", onnx_op="Relu", count_saved=saves_output
+)
 LEAKY_RELU = _activation(
     "LeakyReLU",
     "x for positive values, negative_slope·x otherwise: keeps a small gradient for negatives.",
+    "y = x if x ≥ 0, else negative_slope·x",
     (
         FloatParam(
             "negative_slope",
@@ -67,6 +72,7 @@ LEAKY_RELU = _activation(
 GELU = _activation(
     "GELU",
     "Gaussian error linear unit, the smooth ReLU of Transformers.",
+    "y = x·Φ(x) = x·½·(1 + erf(x / √2));  approximate tanh: y = ½·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))",
     (
         ChoiceParam(
             "approximate",
@@ -77,14 +83,22 @@ GELU = _activation(
     ),
     onnx_op="Gelu",
 )
-SILU = _activation("SiLU", "x·sigmoid(x) (also called swish).", onnx_op="Silu")
-TANH = _activation("Tanh", "Hyperbolic tangent: squashes to (-1, 1).", count_saved=saves_output)
-SIGMOID = _activation("Sigmoid", "Logistic function: squashes to (0, 1).", count_saved=saves_output)
+SILU = _activation("SiLU", "x·sigmoid(x) (also called swish).", "y = x·σ(x) = x / (1 + e^(−x))", onnx_op="Silu")
+TANH = _activation(
+    "Tanh",
+    "Hyperbolic tangent: squashes to (-1, 1).",
+    "y = tanh(x) = (eˣ − e^(−x)) / (eˣ + e^(−x))",
+    count_saved=saves_output,
+)
+SIGMOID = _activation(
+    "Sigmoid", "Logistic function: squashes to (0, 1).", "y = σ(x) = 1 / (1 + e^(−x))", count_saved=saves_output
+)
 SOFTMAX = BlockSpec(
     kind="Softmax",
     category="Activation",
     help="Turns scores into probabilities along dim. Not needed before a classification Output, whose "
     "cross-entropy expects raw scores.",
+    formula="y_i = exp(x_i) / Σ_j exp(x_j)   (along dim)",
     params=(IntParam("dim", -1, "Dimension that sums to 1.", minimum=-8, maximum=7),),
     shape_rule=_softmax_rule,
     count_saved=saves_output,

@@ -151,6 +151,12 @@ SELF_ATTENTION = BlockSpec(
     category="Attention",
     help="Multi-head self-attention over an N×T×E sequence: every position attends to every other "
     "(or only to earlier ones, with a causal mask). Output has the input's shape.",
+    formula=(
+        "Q = x·W_Qᵀ + b_Q,  K = x·W_Kᵀ + b_K,  V = x·W_Vᵀ + b_V, each split into h = num_heads heads "
+        "of d_k = embed_dim / h\n"
+        "head_i = Dropout(softmax(Q_i·K_iᵀ / √d_k + M))·V_i   (M: −∞ above the diagonal when causal, else 0)\n"
+        "y = concat(head_1, …, head_h)·W_Oᵀ + b_O"
+    ),
     params=(
         _embed_dim(),
         IntParam(
@@ -181,6 +187,13 @@ TRANSFORMER_ENCODER_LAYER = BlockSpec(
     category="Attention",
     help="One Transformer encoder layer (Vaswani et al. 2017): self-attention then a feed-forward network, "
     "each with a residual connection and layer norm. Input and output are N×T×E.",
+    formula=(
+        "SA(x) = multi-head self-attention: concat_i(softmax(Q_i·K_iᵀ / √d_k)·V_i)·W_Oᵀ + b_O, d_k = d_model / nhead\n"
+        "FF(x) = Linear₂(Dropout(activation(Linear₁(x)))),  Linear₁: d_model → dim_feedforward, "
+        "Linear₂: dim_feedforward → d_model\n"
+        "post-norm (norm_first off): z = LayerNorm₁(x + Dropout(SA(x))),  y = LayerNorm₂(z + Dropout(FF(z)))\n"
+        "pre-norm (norm_first on):   z = x + Dropout(SA(LayerNorm₁(x))),  y = z + Dropout(FF(LayerNorm₂(z)))"
+    ),
     params=(
         _embed_dim("d_model"),
         IntParam("nhead", 4, "Attention heads; must divide d_model.", minimum=1, maximum=1024),
@@ -216,6 +229,11 @@ POSITIONAL_ENCODING = BlockSpec(
     category="Attention",
     help="Adds each position's code to an N×T×E sequence so attention can tell order: the fixed sinusoids of "
     "Vaswani et al. 2017, or a learned vector per position.",
+    formula=(
+        "y = Dropout(x + PE[0:T])\n"
+        "sinusoidal: PE(pos, 2i) = sin(pos / 10000^(2i/E)),  PE(pos, 2i+1) = cos(pos / 10000^(2i/E))\n"
+        "learned: PE is a max_len × E table learned in training"
+    ),
     params=(
         _embed_dim(),
         ChoiceParam(
@@ -242,6 +260,10 @@ EMBEDDING = BlockSpec(
     kind="Embedding",
     category="Attention",
     help="Turns integer tokens (N×T) into learned vectors (N×T×E), one per token value.",
+    formula=(
+        "y[n, t] = W[x[n, t]]   (W: num_embeddings × embedding_dim, learned; row padding_idx starts at zero "
+        "and gets no gradient)"
+    ),
     params=(
         IntParam(
             "num_embeddings",

@@ -146,6 +146,12 @@ CONV1D = BlockSpec(
     kind="Conv1d",
     category="Convolution",
     help="1-D convolution over signals or sequences laid out N×C×L (channels before length).",
+    formula=(
+        "y[n, c_out] = bias[c_out] + Σ_k weight[c_out, k] ⋆ x[n, k]  (⋆: cross-correlation; k runs over the "
+        "input channels of c_out's group)\n"
+        "L_out = ⌊(L + 2·padding − dilation·(kernel_size − 1) − 1) / stride⌋ + 1\n"
+        "(padding 'same' keeps the size, 'valid' is 0)"
+    ),
     params=(*_common_params(), _PADDING, *_tail_params()),
     shape_rule=_conv_rule(1),
     count_params=_conv_count(1),
@@ -159,6 +165,13 @@ CONV2D = BlockSpec(
     kind="Conv2d",
     category="Convolution",
     help="2-D convolution over images laid out N×C×H×W: learns out_channels filters of kernel_size².",
+    formula=(
+        "y[n, c_out] = bias[c_out] + Σ_k weight[c_out, k] ⋆ x[n, k]  (⋆: cross-correlation; k runs over the "
+        "input channels of c_out's group)\n"
+        "H_out = ⌊(H + 2·padding − dilation·(kernel_size − 1) − 1) / stride⌋ + 1\n"
+        "W_out = ⌊(W + 2·padding − dilation·(kernel_size − 1) − 1) / stride⌋ + 1\n"
+        "(padding 'same' keeps the size, 'valid' is 0)"
+    ),
     params=(*_common_params(), _PADDING, *_tail_params()),
     shape_rule=_conv_rule(2),
     count_params=_conv_count(2),
@@ -172,6 +185,11 @@ CONV_TRANSPOSE2D = BlockSpec(
     kind="ConvTranspose2d",
     category="Convolution",
     help="Transposed 2-D convolution (learned upsampling): grows H and W by about the stride.",
+    formula=(
+        "The gradient of a Conv2d with the same settings: each input value scatters a weighted kernel_size² "
+        "patch into the output, stride apart\n"
+        "H_out = (H − 1)·stride − 2·padding + dilation·(kernel_size − 1) + output_padding + 1 (W_out alike)"
+    ),
     params=(
         *_common_params(),
         IntParam(

@@ -94,6 +94,7 @@ LINEAR = BlockSpec(
     kind="Linear",
     category="Layers",
     help="Fully connected layer: every output is a learned weighted sum of the last dimension's features.",
+    formula="y = x·Wᵀ + b   (W: out_features × in_features, b: out_features; applied to the last dimension)",
     params=(
         IntParam(
             "in_features",
@@ -117,6 +118,7 @@ FLATTEN = BlockSpec(
     kind="Flatten",
     category="Shape",
     help="Merges all dimensions from start_dim on into one: N×64×5×5 becomes N×1600.",
+    formula="shape (d₀, …, d_{s−1}, d_s, …, d_last) → (d₀, …, d_{s−1}, d_s·…·d_last), s = start_dim; values unchanged",
     params=(
         IntParam(
             "start_dim",
@@ -136,6 +138,8 @@ RESHAPE = BlockSpec(
     category="Shape",
     help="Gives each sample a new shape with the same number of values; -1 stands for the one dimension "
     "that follows from the others. The batch dimension is kept.",
+    formula="y = x.reshape(N, *shape): same values in the same order; "
+    "-1 = (values per sample) / (product of the other sizes)",
     params=(
         IntListParam(
             "shape",
@@ -154,6 +158,7 @@ PERMUTE = BlockSpec(
     kind="Permute",
     category="Shape",
     help="Reorders dimensions, batch first: 0, 2, 1 turns N×T×F into N×F×T.",
+    formula="y = x.permute(*dims): y.shape[i] = x.shape[dims[i]]",
     params=(
         IntListParam(
             "dims",

@@ -69,6 +69,7 @@ ADD = BlockSpec(
     kind="Add",
     category="Merge",
     help="Adds tensors of the same shape element by element: the residual (skip) connection.",
+    formula="y = x₁ + x₂ + … + x_n   (element by element)",
     params=(_inputs_param(),),
     shape_rule=_elementwise_rule,
     input_count_param="inputs",
@@ -79,6 +80,7 @@ MULTIPLY = BlockSpec(
     kind="Multiply",
     category="Merge",
     help="Multiplies tensors of the same shape element by element: gating.",
+    formula="y = x₁ ⊙ x₂ ⊙ … ⊙ x_n   (element by element)",
     params=(_inputs_param(),),
     shape_rule=_elementwise_rule,
     count_saved=_product_saved,
@@ -90,6 +92,7 @@ CONCAT = BlockSpec(
     kind="Concat",
     category="Merge",
     help="Joins tensors along dim (1: channels of images, features of vectors); other dimensions must match.",
+    formula="y = cat(x₁, …, x_n, dim): size along dim = Σ sizes along dim; other sizes equal",
     params=(
         _inputs_param(),
         IntParam("dim", 1, "Dimension to join along.", minimum=-8, maximum=7),

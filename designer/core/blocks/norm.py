@@ -128,6 +128,12 @@ BATCH_NORM1D = BlockSpec(
     kind="BatchNorm1d",
     category="Normalisation",
     help="Normalises each channel over the batch (N×C or N×C×L); keeps running statistics for inference.",
+    formula=(
+        "y = (x − E[x]) / √(Var[x] + eps) · γ + β   (per channel; γ, β learned when affine)\n"
+        "training: E and the biased Var over N (and L); running = (1 − momentum)·running + momentum·batch "
+        "(unbiased Var)\n"
+        "evaluation: E[x] = running_mean, Var[x] = running_var"
+    ),
     params=_batch_norm_params(),
     shape_rule=_batch_norm1d_rule,
     count_saved=_batch_norm_saved,
@@ -139,6 +145,12 @@ BATCH_NORM2D = BlockSpec(
     kind="BatchNorm2d",
     category="Normalisation",
     help="Normalises each channel of images (N×C×H×W) over the batch; keeps running statistics for inference.",
+    formula=(
+        "y = (x − E[x]) / √(Var[x] + eps) · γ + β   (per channel; γ, β learned when affine)\n"
+        "training: E and the biased Var over N, H and W; running = (1 − momentum)·running + momentum·batch "
+        "(unbiased Var)\n"
+        "evaluation: E[x] = running_mean, Var[x] = running_var"
+    ),
     params=_batch_norm_params(),
     shape_rule=_batch_norm2d_rule,
     count_saved=_batch_norm_saved,
@@ -150,6 +162,10 @@ LAYER_NORM = BlockSpec(
     kind="LayerNorm",
     category="Normalisation",
     help="Normalises each position over its last dimension (the features), independent of the batch.",
+    formula=(
+        "y = (x − E[x]) / √(Var[x] + eps) · γ + β   (E and the biased Var over the last dimension of each "
+        "position; γ, β per feature)"
+    ),
     params=(
         IntParam(
             "normalized_shape",
@@ -172,6 +188,10 @@ GROUP_NORM = BlockSpec(
     kind="GroupNorm",
     category="Normalisation",
     help="Normalises groups of channels per sample; works with any batch size, even 1.",
+    formula=(
+        "y = (x − E[x]) / √(Var[x] + eps) · γ + β   (E and the biased Var per sample over each group of "
+        "C / num_groups channels and all their positions; γ, β per channel)"
+    ),
     params=(
         IntParam(
             "num_groups",
@@ -201,6 +221,7 @@ DROPOUT = BlockSpec(
     kind="Dropout",
     category="Regularisation",
     help="Zeroes a random fraction p of values while training and scales the rest; does nothing in evaluation.",
+    formula="training: y = x ⊙ m / (1 − p), m ~ Bernoulli(1 − p) per value; evaluation: y = x",
     params=(_p(),),
     shape_rule=_dropout_rule,
     count_saved=_dropout_saved,
@@ -211,6 +232,8 @@ DROPOUT2D = BlockSpec(
     kind="Dropout2d",
     category="Regularisation",
     help="Zeroes whole channels of images (N×C×H×W) at random while training.",
+    formula="training: y[n, c] = x[n, c] · m[n, c] / (1 − p), m ~ Bernoulli(1 − p) per sample and channel; "
+    "evaluation: y = x",
     params=(_p(),),
     shape_rule=_dropout2d_rule,
     count_saved=_dropout2d_saved,

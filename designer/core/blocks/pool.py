@@ -81,10 +81,17 @@ def _adaptive_saved(p: dict[str, Any], _: list[Shape], __: list[Shape]) -> Saved
 
 
 def _window_block(kind: str, dims: int, help: str, onnx_op: str) -> BlockSpec:
+    sizes = ("L",) if dims == 1 else ("H", "W")
+    if kind.startswith("Max"):
+        value = "y = the largest x in each kernel_size-wide window (padding counts as −∞)"
+    else:
+        value = "y = the mean of each kernel_size-wide window (padding zeros included in the count)"
+    size = "\n".join(f"{d}_out = ⌊({d} + 2·padding − kernel_size) / stride⌋ + 1" for d in sizes)
     return BlockSpec(
         kind=kind,
         category="Pooling",
         help=help,
+        formula=f"{value}, windows stride apart (stride defaults to kernel_size)\n{size}",
         params=_window_params(),
         shape_rule=_window_rule(dims),
         count_saved=_max_pool_saved if kind.startswith("Max") else saves_input,
@@ -94,10 +101,13 @@ def _window_block(kind: str, dims: int, help: str, onnx_op: str) -> BlockSpec:
 
 
 def _adaptive_block(kind: str, dims: int, help: str) -> BlockSpec:
+    size = "L" if dims == 1 else "H (and W alike)"
     return BlockSpec(
         kind=kind,
         category="Pooling",
         help=help,
+        formula=f"y[i] = mean of x[⌊i·{size[0]} / output_size⌋ : ⌈(i + 1)·{size[0]} / output_size⌉] along {size}\n"
+        f"{size[0]}_out = output_size",
         params=(
             IntParam(
                 "output_size",

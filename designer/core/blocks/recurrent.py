@@ -118,7 +118,7 @@ def _lstm_workspace(steps: int, batch: int, inputs: int, hidden: int) -> int:
     return max(7, sum(math.ceil(4 * part / _PAGE) for part in parts)) * _PAGE
 
 
-def _recurrent_block(kind: str, help: str, extra: tuple = ()) -> BlockSpec:
+def _recurrent_block(kind: str, help: str, recurrence: str, extra: tuple = ()) -> BlockSpec:
     params = (
         IntParam(
             "input_size",
@@ -158,6 +158,7 @@ def _recurrent_block(kind: str, help: str, extra: tuple = ()) -> BlockSpec:
         kind=kind,
         category="Recurrent",
         help=help,
+        formula=recurrence + _STACKING,
         params=params,
         shape_rule=_rule,
         count_params=_counter(kind),
@@ -168,9 +169,15 @@ def _recurrent_block(kind: str, help: str, extra: tuple = ()) -> BlockSpec:
     )
 
 
+_STACKING = (
+    "\nh₀ = 0 (and c₀ = 0); layer l > 1 reads layer l − 1's h_t through Dropout(dropout); bidirectional runs a "
+    "second layer from t = T back to 1 and concatenates both h_t (2·H features)"
+)
+
 RNN = _recurrent_block(
     "RNN",
     "Elman recurrent network over N×T×F sequences.",
+    "h_t = tanh(x_t·W_ihᵀ + b_ih + h_{t−1}·W_hhᵀ + b_hh)   (ReLU in place of tanh when nonlinearity is relu)",
     (
         ChoiceParam(
             "nonlinearity",
@@ -180,5 +187,21 @@ RNN = _recurrent_block(
         ),
     ),
 )
-LSTM = _recurrent_block("LSTM", "Long short-term memory over N×T×F sequences: remembers over long spans.")
-GRU = _recurrent_block("GRU", "Gated recurrent unit over N×T×F sequences: an LSTM with fewer gates.")
+LSTM = _recurrent_block(
+    "LSTM",
+    "Long short-term memory over N×T×F sequences: remembers over long spans.",
+    "i_t = σ(W_ii·x_t + b_ii + W_hi·h_{t−1} + b_hi)\n"
+    "f_t = σ(W_if·x_t + b_if + W_hf·h_{t−1} + b_hf)\n"
+    "g_t = tanh(W_ig·x_t + b_ig + W_hg·h_{t−1} + b_hg)\n"
+    "o_t = σ(W_io·x_t + b_io + W_ho·h_{t−1} + b_ho)\n"
+    "c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t\n"
+    "h_t = o_t ⊙ tanh(c_t)",
+)
+GRU = _recurrent_block(
+    "GRU",
+    "Gated recurrent unit over N×T×F sequences: an LSTM with fewer gates.",
+    "r_t = σ(W_ir·x_t + b_ir + W_hr·h_{t−1} + b_hr)\n"
+    "z_t = σ(W_iz·x_t + b_iz + W_hz·h_{t−1} + b_hz)\n"
+    "n_t = tanh(W_in·x_t + b_in + r_t ⊙ (W_hn·h_{t−1} + b_hn))\n"
+    "h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1}",
+)

@@ -143,6 +143,8 @@ class BlockSpec:
     help: str
     params: tuple[Param, ...]
     shape_rule: Callable[[ShapeContext], list[TensorType]]
+    formula: str = ""
+    """What the block computes and its output-size rule, in plain Unicode math, as torch computes it."""
     count_params: Callable[[dict[str, Any], list[TensorType]], int] = no_params
     """Trainable parameters, from the resolved parameters and input types."""
     count_flops: Callable[[dict[str, Any], list[Shape], list[Shape]], int] = no_flops
