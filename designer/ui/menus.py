@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
 
+from designer.ui.about import open_about
+from designer.ui.block_help import open_block_help
 from designer.ui.import_dialog import open_import_dialog
 from designer.ui.panel_focus import move_focus
 
@@ -55,10 +57,12 @@ class Actions:
     stop: QAction
     next_panel: QAction
     previous_panel: QAction
+    block_help: QAction
+    about: QAction
 
 
 def build_menus(window: MainWindow) -> Actions:
-    """Create the File, Edit and View menus of ``window``."""
+    """Create the File, Edit, View, Run and Help menus of ``window``."""
     bar = window.menuBar()
     files, clip, arrange = window.files, window.clipboard_actions, window.arrange
 
@@ -107,8 +111,11 @@ def build_menus(window: MainWindow) -> Actions:
         stop=action("&Stop Training", window.training.stop, "Shift+F5"),
         next_panel=action("&Next Panel", lambda: move_focus(window, 1), "F6"),
         previous_panel=action("&Previous Panel", lambda: move_focus(window, -1), "Shift+F6"),
+        block_help=action("&Block Help", lambda: open_block_help(window), "F1"),
+        about=action("&About Designer", lambda: open_about(window)),
     )
     acts.add_block.setStatusTip("Search the blocks to add one (on the canvas: Tab, or start typing its name)")
+    acts.block_help.setStatusTip("What the selected block (or the chosen one in Blocks) computes: formula, parameters")
     acts.fit.setStatusTip("Show the whole design (F; on the canvas any other letter starts adding a block)")
     acts.undo.setShortcut(QKeySequence.StandardKey.Undo)
     acts.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
@@ -145,6 +152,8 @@ def build_menus(window: MainWindow) -> Actions:
     run_menu = bar.addMenu("&Run")
     run_menu.addActions([acts.train, acts.stop])
     acts.stop.setEnabled(False)
+    help_menu = bar.addMenu("&Help")
+    help_menu.addActions([acts.block_help, acts.about])
     window.training.running_changed.connect(acts.stop.setEnabled)
     window.training.running_changed.connect(lambda running: acts.train.setEnabled(not running))
     return acts

@@ -94,6 +94,11 @@ class BlockPalette(QWidget):
         found = self.tree.findItems(kind, Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive)
         return next(item for item in found if item.data(0, _KIND_ROLE) == kind)
 
+    def current_kind(self) -> str | None:
+        """The block kind of the current item, or None when it is a category or there is none."""
+        item = self.tree.currentItem()
+        return item.data(0, _KIND_ROLE) if item is not None else None
+
     def visible_kinds(self) -> list[str]:
         """Block kinds that the current search leaves visible."""
         return [
