@@ -53,7 +53,7 @@ def block_help_html(
             f"output <b>{html.escape(_shapes(outputs))}</b></p>"
         )
     if spec.formula:
-        parts.append(f"<h3>Formula</h3><pre>{html.escape(spec.formula)}</pre>")
+        parts.append(f"<h3>Formula</h3><pre style='white-space: pre-wrap'>{html.escape(spec.formula)}</pre>")
     if spec.params:
         rows = "".join(
             f"<tr><td><b>{html.escape(p.name)}</b></td><td>{html.escape(p.describe() or 'any value')}</td>"

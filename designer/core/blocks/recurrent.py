@@ -170,8 +170,8 @@ def _recurrent_block(kind: str, help: str, recurrence: str, extra: tuple = ()) -
 
 
 _STACKING = (
-    "\nh₀ = 0 (and c₀ = 0); layer l > 1 reads layer l − 1's h_t through Dropout(dropout); bidirectional runs a "
-    "second layer from t = T back to 1 and concatenates both h_t (2·H features)"
+    "\nh₀ = 0 (and the LSTM's c₀ = 0); layer l > 1 reads layer l − 1's h_t through Dropout(dropout); "
+    "bidirectional adds a second pass from t = T back to 1 in each layer and concatenates both h_t (2·H features)"
 )
 
 RNN = _recurrent_block(
