@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QProgressBar,
-    QPushButton,
     QRadioButton,
     QSpinBox,
     QVBoxLayout,
@@ -36,6 +35,7 @@ from designer.export.formats import (
     SUFFIXES,
 )
 from designer.ui import theme
+from designer.ui.field_row import field_with_button
 from designer.ui.training.run_history import find_runs
 
 INITIAL, RUN, FILE = "initial", "run", "file"
@@ -124,7 +124,7 @@ class ExportDialog(QDialog):
     def _lay_out(self, has_runs: bool) -> None:
         form = QFormLayout()
         form.addRow("Format", self.format)
-        form.addRow("File", _with_button(self.path, "Browse…", self._choose_path))
+        form.addRow("File", field_with_button(self.path, "Browse…", self._choose_path))
         form.addRow("ONNX opset", self.opset)
         form.addRow("Parity tolerance", self.tolerance)
         weights = QVBoxLayout()
@@ -139,7 +139,7 @@ class ExportDialog(QDialog):
             row = QHBoxLayout()
             row.addWidget(button)
             if field is not None and browse is not None:
-                row.addWidget(_with_button(field, "Browse…", browse), 1)
+                row.addWidget(field_with_button(field, "Browse…", browse), 1)
             weights.addLayout(row)
         self._weights_button(RUN if has_runs else INITIAL).setChecked(True)
         form.addRow("Weights", weights)
@@ -268,14 +268,3 @@ class ExportDialog(QDialog):
             self.stage.setText("Finishing the export before closing…")
             self._thread.wait()
         super().done(result)
-
-
-def _with_button(field: QLineEdit, text: str, slot: object) -> QWidget:
-    box = QWidget()
-    row = QHBoxLayout(box)
-    row.setContentsMargins(0, 0, 0, 0)
-    row.addWidget(field, 1)
-    button = QPushButton(text)
-    button.clicked.connect(slot)
-    row.addWidget(button)
-    return box

@@ -12,18 +12,16 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QProgressBar,
-    QPushButton,
     QVBoxLayout,
-    QWidget,
 )
 
 from designer.ui import theme
+from designer.ui.field_row import field_with_button
 
 if TYPE_CHECKING:
     from designer.ui.main_window import MainWindow
@@ -76,10 +74,10 @@ class ImportDialog(QDialog):
         self.target.setPlaceholderText("project file to write; its weights go beside it as .pt")
         self.model.textChanged.connect(self._on_model_changed)
         form = QFormLayout()
-        form.addRow("Model", _with_button(self.model, "Browse…", self._browse_model))
+        form.addRow("Model", field_with_button(self.model, "Browse…", self._browse_model))
         form.addRow("Class", self.class_name)
         form.addRow("Input shape", self.input_shape)
-        form.addRow("Project", _with_button(self.target, "Choose…", self._browse_target))
+        form.addRow("Project", field_with_button(self.target, "Choose…", self._browse_target))
         self.stage = QLabel("")
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
@@ -196,17 +194,6 @@ class ImportDialog(QDialog):
             self._thread.quit()
             self._thread.wait()
         super().closeEvent(event)
-
-
-def _with_button(field: QLineEdit, text: str, slot: object) -> QWidget:
-    row = QWidget()
-    layout = QHBoxLayout(row)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.addWidget(field, 1)
-    button = QPushButton(text)
-    button.clicked.connect(slot)
-    layout.addWidget(button)
-    return row
 
 
 def _shape(text: str) -> list[int] | None:
