@@ -11,8 +11,8 @@ from designer.core.params import (
     IntListParam,
     IntParam,
     Param,
-    ParamError,
     TextParam,
+    check_section,
 )
 
 BUILT_IN = ("digits", "iris", "wine", "breast-cancer")
@@ -131,15 +131,9 @@ def setting(name: str) -> Param:
 
 def validate_dataset_settings(settings: Any) -> list[str]:
     """Every problem with ``settings``, each starting with its place: ``dataset.seed: …``."""
+    problems = check_section("dataset", settings, _BY_NAME)
     if not isinstance(settings, dict):
-        return [f"dataset: must be an object, not {type(settings).__name__}"]
-    problems = [f"dataset.{key}: unknown setting" for key in settings if key not in _BY_NAME]
-    for key, value in settings.items():
-        if key in _BY_NAME:
-            try:
-                _BY_NAME[key].check(value)
-            except ParamError as exc:
-                problems.append(f"dataset.{key}: {exc}")
+        return problems
     source = settings.get("source", setting("source").default)
     if source in USER_FILES and not str(settings.get("path", "")).strip():
         problems.append(f"dataset.path: the {source} source needs a file or folder; choose one")

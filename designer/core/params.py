@@ -200,3 +200,18 @@ def _parse_int_list(text: str, name: str) -> list[int]:
         return [int(p) for p in parts]
     except ValueError:
         raise ParamError(f"{name} must be whole numbers separated by commas, such as 1, 28, 28; not {text!r}") from None
+
+
+def check_section(section: str, settings: Any, declared: dict[str, Param]) -> list[str]:
+    """The problems of a project's settings section (``"dataset"``, ``"training"``) against its declarations,
+    each starting with its place: unknown keys and values each declaration refuses."""
+    if not isinstance(settings, dict):
+        return [f"{section}: must be an object, not {type(settings).__name__}"]
+    problems = [f"{section}.{key}: unknown setting" for key in settings if key not in declared]
+    for key, value in settings.items():
+        if key in declared:
+            try:
+                declared[key].check(value)
+            except ParamError as exc:
+                problems.append(f"{section}.{key}: {exc}")
+    return problems

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from designer.core.params import ChoiceParam, FloatParam, IntParam, Param, ParamError
+from designer.core.params import ChoiceParam, FloatParam, IntParam, Param, check_section
 
 OPTIMIZERS = ("adam", "adamw", "sgd")
 SCHEDULES = ("none", "step", "cosine", "one-cycle", "plateau")
@@ -132,15 +132,9 @@ def applies(name: str, settings: dict[str, Any]) -> bool:
 
 def validate_training_settings(settings: Any, task: str | None = None) -> list[str]:
     """Every problem with ``settings``, each starting with its place; ``task`` also checks the monitored metric."""
+    problems = check_section("training", settings, _BY_NAME)
     if not isinstance(settings, dict):
-        return [f"training: must be an object, not {type(settings).__name__}"]
-    problems = [f"training.{key}: unknown setting" for key in settings if key not in _BY_NAME]
-    for key, value in settings.items():
-        if key in _BY_NAME:
-            try:
-                _BY_NAME[key].check(value)
-            except ParamError as exc:
-                problems.append(f"training.{key}: {exc}")
+        return problems
     monitor = settings.get("monitor", setting("monitor").default)
     if task is not None and task not in METRIC_TASKS.get(monitor, (task,)):
         problems.append(f"training.monitor: {task} does not report {monitor}; monitor val_loss instead")
