@@ -37,6 +37,7 @@ from designer.export.formats import (
 from designer.ui import theme
 from designer.ui.field_row import field_with_button
 from designer.ui.training.run_history import find_runs
+from designer.ui.worker_thread import start_worker
 
 INITIAL, RUN, FILE = "initial", "run", "file"
 
@@ -219,16 +220,9 @@ class ExportDialog(QDialog):
         self.stage.setText("Loading torch and the exporter…")
         self.stage.setStyleSheet("")
         self.progress.show()
-        self._thread, self._worker = QThread(self), ExportWorker(self.design.snapshot(), options)
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
+        self._worker = ExportWorker(self.design.snapshot(), options)
         self._worker.progress.connect(self.stage.setText)
-        self._worker.finished.connect(self._on_finished)
-        self._worker.failed.connect(self._show_problems)
-        self._worker.finished.connect(self._thread.quit)
-        self._worker.failed.connect(self._thread.quit)
-        self._thread.finished.connect(self._on_thread_done)
-        self._thread.start()
+        self._thread = start_worker(self, self._worker, self._on_finished, self._show_problems, self._on_thread_done)
 
     def is_running(self) -> bool:
         return self._thread is not None

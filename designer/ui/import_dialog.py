@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from designer.ui import theme
 from designer.ui.field_row import field_with_button
+from designer.ui.worker_thread import start_worker
 
 if TYPE_CHECKING:
     from designer.ui.main_window import MainWindow
@@ -126,15 +127,8 @@ class ImportDialog(QDialog):
         self.stage.setText(f"Importing {Path(model).name}…")
         self.stage.setStyleSheet("")
         self.progress.show()
-        self._thread, self._worker = QThread(self), ImportWorker(self.source(), shape, path, force)
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.finished.connect(self._on_finished)
-        self._worker.failed.connect(self._show_problem)
-        self._worker.finished.connect(self._thread.quit)
-        self._worker.failed.connect(self._thread.quit)
-        self._thread.finished.connect(self._on_thread_done)
-        self._thread.start()
+        self._worker = ImportWorker(self.source(), shape, path, force)
+        self._thread = start_worker(self, self._worker, self._on_finished, self._show_problem, self._on_thread_done)
 
     def is_running(self) -> bool:
         return self._thread is not None
