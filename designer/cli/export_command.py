@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from designer.cli.common import EXIT_PROBLEMS, fail
 from designer.core.project import Project
 from designer.core.project_file import load_project
 from designer.export.formats import DEFAULT_OPSET, DEFAULT_TOLERANCE, FORMATS, PROJECT_FORMATS, SUFFIXES
+
+if TYPE_CHECKING:
+    from designer.export.prepare import ExportError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -60,9 +64,7 @@ def _export(args: argparse.Namespace) -> int:
             tolerance=args.tolerance,
         )
     except ExportError as exc:
-        for problem in exc.problems:
-            fail(f"{args.file}: {problem}", EXIT_PROBLEMS)
-        return EXIT_PROBLEMS
+        return _refused(args, exc)
     except OSError as exc:
         return fail(f"cannot write {args.output}: {exc.strerror or exc}")
     for line in result.lines():
@@ -84,12 +86,17 @@ def _export_train_script(project: Project, args: argparse.Namespace) -> int:
     except (DataError, TrainingSettingsError) as exc:
         return fail(f"{args.file}: {exc}", EXIT_PROBLEMS)
     except ExportError as exc:
-        for problem in exc.problems:
-            fail(f"{args.file}: {problem}", EXIT_PROBLEMS)
-        return EXIT_PROBLEMS
+        return _refused(args, exc)
     except OSError as exc:
         return fail(f"cannot write {args.output}: {exc.strerror or exc}")
     print(f"wrote {args.output} (train-script)")
     for line in lines:
         print(line)
     return 0
+
+
+def _refused(args: argparse.Namespace, exc: ExportError) -> int:
+    """One line per problem that stopped the export, each naming the project file."""
+    for problem in exc.problems:
+        fail(f"{args.file}: {problem}", EXIT_PROBLEMS)
+    return EXIT_PROBLEMS
