@@ -20,9 +20,20 @@ class Comparison:
         return self.ours_s / self.reference_s
 
 
-def compare(ours: Callable[[], object], reference: Callable[[], object], *, rounds: int, calls: int) -> Comparison:
-    """Time ``calls`` calls of each, alternating which goes first, ``rounds`` times; medians of the per-call times."""
+def compare(
+    ours: Callable[[], object],
+    reference: Callable[[], object],
+    *,
+    rounds: int,
+    calls: int,
+    sync: Callable[[], object] = lambda: None,
+) -> Comparison:
+    """Time ``calls`` calls of each, alternating which goes first, ``rounds`` times; medians of the per-call times.
+
+    ``sync`` waits for queued work (``torch.cuda.synchronize`` on a GPU) before each clock reading.
+    """
     ours(), reference()  # warm up both (allocator, kernels, caches)
+    sync()
     ours_times: list[float] = []
     reference_times: list[float] = []
     for i in range(rounds):
@@ -31,6 +42,7 @@ def compare(ours: Callable[[], object], reference: Callable[[], object], *, roun
             start = time.perf_counter()
             for _ in range(calls):
                 fn()
+            sync()
             times.append((time.perf_counter() - start) / calls)
     return Comparison(statistics.median(ours_times), statistics.median(reference_times))
 
