@@ -17,6 +17,7 @@ from typing import Any
 import networkx as nx
 
 from designer.core.blocks import BlockSpec, get_block
+from designer.core.groups import Groups
 from designer.core.params import ParamError
 from designer.core.signals import Signal
 
@@ -92,6 +93,7 @@ class RemovedBlock:
 
     block: Block
     connections: list[Connection]
+    group: str | None = None
 
 
 class DesignEvents:
@@ -116,6 +118,8 @@ class DesignGraph:
         self._next_id = 1
         self._batch_depth = 0
         self.events = DesignEvents()
+        self.groups = Groups(self.__contains__)
+        """Named groups of blocks, for the editor's eyes only: compiling ignores them."""
 
     # ---- reading -------------------------------------------------------------------------
     @property
@@ -159,6 +163,7 @@ class DesignGraph:
         copy_ = DesignGraph()
         copy_._graph = copy.deepcopy(self._graph)
         copy_._next_id = self._next_id
+        copy_.groups = self.groups.copy(copy_.__contains__)
         return copy_
 
     def __eq__(self, other: object) -> bool:
@@ -218,6 +223,7 @@ class DesignGraph:
         )
         for connection in removed.connections:
             self.disconnect(connection)
+        removed = RemovedBlock(removed.block, removed.connections, self.groups.discard_block(block_id))
         self._graph.remove_node(block_id)
         self.events.block_removed.emit(block_id)
         return removed
@@ -226,6 +232,8 @@ class DesignGraph:
         """Put back a block and connections taken by :meth:`remove_block`."""
         b = removed.block
         self.add_block(b.kind, b.name, b.params, b.position, block_id=b.id)
+        if removed.group in self.groups:
+            self.groups.put_block(b.id, removed.group)
         for connection in removed.connections:
             self.connect(connection)
 

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from designer.core.blocks import REGISTRY, get_block
-from designer.core.design import Block, Connection, DesignError, DesignGraph
+from designer.core.design import Block, Connection, DesignError, DesignGraph, id_order
+from designer.core.groups import Group, GroupError
 from designer.core.params import ParamError
 from designer.core.project import Project
 
@@ -53,11 +54,14 @@ def project_to_json(project: Project) -> dict[str, Any]:
 
 
 def design_to_json(design: DesignGraph) -> dict[str, Any]:
-    """The ``blocks`` and ``connections`` of a design, as a project file holds them."""
-    return {
+    """The ``blocks``, ``connections`` and any ``groups`` of a design, as a project file holds them."""
+    document = {
         "blocks": [block_to_json(b) for b in design.blocks()],
         "connections": [connection_to_json(c) for c in design.connections()],
     }
+    if len(design.groups):
+        document["groups"] = [group_to_json(g) for g in design.groups]
+    return document
 
 
 def block_to_json(block: Block) -> dict[str, Any]:
@@ -68,6 +72,13 @@ def block_to_json(block: Block) -> dict[str, Any]:
         "position": list(block.position),
         "params": {p.name: p.to_json(block.params[p.name]) for p in block.spec.params},
     }
+
+
+def group_to_json(group: Group) -> dict[str, Any]:
+    """A group as the file holds it; one inside another names it as ``parent`` (written before it)."""
+    parent = {} if group.parent is None else {"parent": group.parent}
+    blocks = sorted(group.blocks, key=id_order)
+    return {"name": group.name, **parent, "collapsed": group.collapsed, "blocks": blocks}
 
 
 def connection_to_json(c: Connection) -> dict[str, str]:
@@ -216,6 +227,8 @@ def read_design(doc: dict[str, Any], design: DesignGraph, where: str) -> None:
         reader.block(design, block, f"{prefix}blocks[{i}]")
     for i, connection in enumerate(reader.field(doc, "connections", list, [], where)):
         reader.connection(design, connection, f"{prefix}connections[{i}]")
+    for i, group in enumerate(reader.field(doc, "groups", list, [], where)):
+        reader.group(design, group, f"{prefix}groups[{i}]")
 
 
 class _Reader:
@@ -257,6 +270,21 @@ class _Reader:
         except DesignError as exc:
             raise ProjectFileError(str(exc), where) from None
 
+    def group(self, design: DesignGraph, doc: Any, where: str) -> None:
+        name = self.field(doc, "name", str, None, where)
+        parent = self.field(doc, "parent", str, "", where) or None
+        if parent is not None and parent not in design.groups:
+            raise ProjectFileError(f"there is no group {parent!r} before this one", f"{where}.parent")
+        collapsed = self.field(doc, "collapsed", bool, False, where)
+        blocks = self.field(doc, "blocks", list, [], where)
+        for i, block_id in enumerate(blocks):
+            if not isinstance(block_id, str) or block_id not in design:
+                raise ProjectFileError(f"there is no block with id {block_id!r}", f"{where}.blocks[{i}]")
+        try:
+            design.groups.add(Group(name, frozenset(blocks), parent, collapsed))
+        except GroupError as exc:
+            raise ProjectFileError(str(exc), where) from None
+
     def connection(self, design: DesignGraph, doc: Any, where: str) -> None:
         parts = [self.field(doc, key, str, None, where) for key in ("source", "source_port", "target", "target_port")]
         for key, block_id in (("source", parts[0]), ("target", parts[2])):
@@ -268,7 +296,7 @@ class _Reader:
             raise ProjectFileError(str(exc), where) from None
 
 
-_KIND_NAMES = {str: "text", list: "a list", dict: "an object", int: "a whole number"}
+_KIND_NAMES = {str: "text", list: "a list", dict: "an object", int: "a whole number", bool: "true or false"}
 
 
 def _describe(value: Any) -> str:
