@@ -71,16 +71,39 @@ class DesignReport:
 
 def infer(design: DesignGraph) -> DesignReport:
     """Infer every shape in ``design`` and collect its problems."""
+    return infer_by_block(design)[0]
+
+
+def infer_by_block(design: DesignGraph) -> tuple[DesignReport, dict[str, list[Problem]], list[Problem]]:
+    """:func:`infer`, and where its problems came from: each block's shape rule (by block id, blocks with some)
+    and the design as a whole (see :func:`structure_problems`)."""
     report = DesignReport()
     graph = design.graph
     report.order = dependency_order(graph)
+    cycles: list[Problem] = []
     if len(report.order) < len(graph):
-        cyclic = _report_cycles(design, report)
-        report.order = dependency_order(graph, cyclic)
+        cycles = cycle_problems(design)
+        report.order = dependency_order(graph, {p.block_id for p in cycles})
+    found: dict[str, list[Problem]] = {}
     for block_id in report.order:
-        _infer_block(graph, block_id, report)
-    _report_structure(design, report)
-    return report
+        problems = infer_block(graph, block_id, report)
+        if problems:
+            found[block_id] = problems
+    structure = structure_problems(design)
+    report.problems = gather_problems(report.order, cycles, found, structure)
+    return report, found, structure
+
+
+def gather_problems(
+    order: list[str], cycles: list[Problem], found: dict[str, list[Problem]], structure: list[Problem]
+) -> list[Problem]:
+    """A report's problems in their order: cycles, then each block's in dependency order, then the design's."""
+    problems = list(cycles)
+    if found:
+        for block_id in order:
+            problems.extend(found.get(block_id, ()))
+    problems.extend(structure)
+    return problems
 
 
 def dependency_order(graph: nx.MultiDiGraph, left_out: set[str] | frozenset[str] = frozenset()) -> list[str]:
@@ -104,7 +127,11 @@ def dependency_order(graph: nx.MultiDiGraph, left_out: set[str] | frozenset[str]
     return order
 
 
-def _infer_block(graph: nx.MultiDiGraph, block_id: str, report: DesignReport) -> None:
+def infer_block(graph: nx.MultiDiGraph, block_id: str, report: DesignReport) -> list[Problem]:
+    """Give ``block_id`` its types and resolved parameters in ``report``, from its sources' types there.
+
+    Returns the block's problems. A block with an unknown source gets nothing and no complaint.
+    """
     # Reads the graph's own records rather than Block copies: this runs for every block after every edit.
     data = graph.nodes[block_id]
     spec = get_block(data["kind"])
@@ -117,41 +144,39 @@ def _infer_block(graph: nx.MultiDiGraph, block_id: str, report: DesignReport) ->
     inputs: list[TensorType] = []
     for port in spec.input_ports(data["params"]):
         if port not in incoming:
-            report.problems.append(
+            return [
                 Problem(
                     f"input {port} is not connected",
                     block_id,
                     data["name"],
                     "connect another block's output to it, or delete this block",
                 )
-            )
-            return
+            ]
         source, source_port = incoming[port]
         upstream = report.outputs.get(source)
         if upstream is None:
-            return
+            return []
         inputs.append(upstream[get_block(graph.nodes[source]["kind"]).outputs.index(source_port)])
     try:
         result = spec.infer_shapes(dict(data["params"]), inputs)
     except BlockError as exc:
-        report.problems.append(Problem(exc.message, block_id, data["name"], exc.fix))
-        return
+        return [Problem(exc.message, block_id, data["name"], exc.fix)]
     report.inputs[block_id] = inputs
     report.outputs[block_id] = result.outputs
     report.params[block_id] = result.params
-    report.problems.extend(Problem(w.message, block_id, data["name"], w.fix, "warning") for w in result.warnings)
+    return [Problem(w.message, block_id, data["name"], w.fix, "warning") for w in result.warnings]
 
 
-def _report_cycles(design: DesignGraph, report: DesignReport) -> set[str]:
-    cyclic: set[str] = set()
+def cycle_problems(design: DesignGraph) -> list[Problem]:
+    """One problem for each block on a cycle, naming the blocks of its cycle."""
+    problems = []
     for component in nx.strongly_connected_components(design.graph):
         if len(component) < 2:
             continue
-        cyclic |= component
         members = sorted(component, key=id_order)
         names = " → ".join(design.block(b).name for b in members)
         for block_id in members:
-            report.problems.append(
+            problems.append(
                 Problem(
                     f"is part of a cycle ({names}); data must flow one way",
                     block_id,
@@ -159,16 +184,18 @@ def _report_cycles(design: DesignGraph, report: DesignReport) -> set[str]:
                     "remove one of the connections that loops back",
                 )
             )
-    return cyclic
+    return problems
 
 
-def _report_structure(design: DesignGraph, report: DesignReport) -> None:
+def structure_problems(design: DesignGraph) -> list[Problem]:
+    """What is wrong with the design as a whole: a missing Input or Output, outputs that go nowhere."""
     graph = design.graph
+    problems = []
     kinds = {data["kind"] for _, data in graph.nodes(data=True)}
     if "Input" not in kinds:
-        report.problems.append(Problem("the design has no Input block", fix="add an Input block and connect it"))
+        problems.append(Problem("the design has no Input block", fix="add an Input block and connect it"))
     if "Output" not in kinds:
-        report.problems.append(
+        problems.append(
             Problem(
                 "the design has no Output block",
                 fix="add an Output block after the last layer",
@@ -177,7 +204,7 @@ def _report_structure(design: DesignGraph, report: DesignReport) -> None:
     for block_id in sorted(graph.nodes, key=id_order):
         data = graph.nodes[block_id]
         if get_block(data["kind"]).outputs and not graph.out_degree(block_id):
-            report.problems.append(
+            problems.append(
                 Problem(
                     "output is not used",
                     block_id,
@@ -186,3 +213,4 @@ def _report_structure(design: DesignGraph, report: DesignReport) -> None:
                     "warning",
                 )
             )
+    return problems
