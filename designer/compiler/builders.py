@@ -203,6 +203,7 @@ TORCH_BLOCKS: dict[str, TorchBlock] = {
     "BatchNorm2d": TorchBlock(lambda p: nn.BatchNorm2d(p["num_features"], p["eps"], p["momentum"], p["affine"])),
     "LayerNorm": TorchBlock(lambda p: nn.LayerNorm(p["normalized_shape"], p["eps"], p["elementwise_affine"])),
     "GroupNorm": TorchBlock(lambda p: nn.GroupNorm(p["num_groups"], p["num_channels"], p["eps"], p["affine"])),
+    "LocalResponseNorm": TorchBlock(lambda p: nn.LocalResponseNorm(p["size"], p["alpha"], p["beta"], p["k"])),
     "Linear": TorchBlock(lambda p: nn.Linear(p["in_features"], p["out_features"], p["bias"])),
     "Flatten": TorchBlock(None, lambda e, a: e.function(torch.flatten, a[0], e.params["start_dim"])),
     "Reshape": TorchBlock(None, _emit_reshape),

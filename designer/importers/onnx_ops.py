@@ -250,6 +250,26 @@ def layer_norm(ctx: NodeContext) -> bool:
     return True
 
 
+def local_response_norm(ctx: NodeContext) -> bool:
+    port, shape, size = ctx.port(0), ctx.in_shape(0), ctx.attr("size")
+    if port is None or shape is None or len(shape) not in (3, 4) or not isinstance(size, int) or size < 1:
+        return False
+    if size % 2 == 0:
+        ctx.importer.report.notes.append(
+            f"{ctx.label} (LRN) is kept as an ONNX operator: with an even size ({size}) ONNX's window reaches one "
+            "channel further after each channel and torch's one channel further before"
+        )
+        return False
+    params = {
+        "size": size,
+        "alpha": ctx.attr("alpha", 1e-4),
+        "beta": ctx.attr("beta", 0.75),
+        "k": ctx.attr("bias", 1.0),
+    }
+    ctx.add("LocalResponseNorm", params, [port])
+    return True
+
+
 def gather(ctx: NodeContext) -> bool:
     """A constant table indexed by tokens is an Embedding; a final state picked from a stack is followed."""
     source, index, axis = ctx.value(0), ctx.value(1), ctx.attr("axis", 0)
@@ -378,6 +398,7 @@ HANDLERS: dict[str, Handler] = {
     "ReduceMean": reduce_mean,
     "BatchNormalization": batch_norm,
     "LayerNormalization": layer_norm,
+    "LRN": local_response_norm,
     "Gather": gather,
     "Identity": identity,
     "Flatten": flatten,

@@ -126,6 +126,10 @@ LAYERS: dict[type[nn.Module], Callable[[Any], Settings]] = {
         "GroupNorm",
         {"num_groups": layer.num_groups, "eps": layer.eps, "affine": layer.affine},
     ),
+    nn.LocalResponseNorm: lambda layer: (
+        "LocalResponseNorm",
+        {"size": layer.size, "alpha": layer.alpha, "beta": layer.beta, "k": layer.k},
+    ),
     nn.Dropout: lambda layer: ("Dropout", {"p": layer.p}),
     nn.Dropout2d: lambda layer: ("Dropout2d", {"p": layer.p}),
     nn.ReLU: lambda layer: ("ReLU", {}),

@@ -258,6 +258,23 @@ def test_layer_norm(shape, affine):
     assert_equivalent("LayerNorm", {"eps": 1e-3, "elementwise_affine": affine}, reference, torch.randn(shape))
 
 
+@covers("LocalResponseNorm")
+@pytest.mark.parametrize("size", [1, 2, 5])
+@pytest.mark.parametrize("shape", [(2, 6, 5), (2, 6, 3, 4)])
+def test_local_response_norm(size, shape):
+    """Written out from its definition, so that a window off by one channel or a wrong scale shows."""
+    alpha, beta, k = 0.3, 0.75, 2.0
+
+    def reference(x):
+        squares = x.pow(2)
+        before, after = size // 2, (size - 1) // 2
+        sums = torch.stack([squares[:, max(0, c - before) : c + after + 1].sum(1) for c in range(x.shape[1])], dim=1)
+        return x / (k + alpha / size * sums) ** beta
+
+    params = {"size": size, "alpha": alpha, "beta": beta, "k": k}
+    assert_equivalent("LocalResponseNorm", params, reference, torch.randn(shape))
+
+
 @covers("GroupNorm")
 @pytest.mark.parametrize("groups", [1, 2, 4, 8])
 @pytest.mark.parametrize("affine", [True, False])

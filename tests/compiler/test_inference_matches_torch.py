@@ -184,6 +184,11 @@ def group_norm(rng):
     return with_params(case, num_groups=groups, affine=rng.random() < 0.5)
 
 
+def local_response_norm(rng):
+    case = rng.choice([signal, image])(rng, rng.randint(1, 7))
+    return with_params(case, size=rng.randint(1, 6), alpha=rng.choice([1e-4, 0.5]), beta=rng.choice([0.75, 2.0]), k=2.0)
+
+
 def flatten(rng):
     case = rng.choice([features, sequence, image, tokens])(rng)
     return with_params(case, start_dim=rng.randint(1, len(case.inputs[0]["shape"])))
@@ -268,6 +273,7 @@ GENERATORS = {
     "BatchNorm2d": plain(image, momentum=[0.1, 0.5], affine=[True, False]),
     "LayerNorm": plain(any_float, eps=[1e-5, 1e-3], elementwise_affine=[True, False]),
     "GroupNorm": group_norm,
+    "LocalResponseNorm": local_response_norm,
     "Linear": plain(any_float, out_features=[1, 3, 7], bias=[True, False]),
     "Flatten": flatten,
     "Reshape": reshape,

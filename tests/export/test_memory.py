@@ -50,6 +50,8 @@ CASES = [
     ("BatchNorm2d", {}, IMAGE),
     ("LayerNorm", {}, SEQUENCE),
     ("GroupNorm", {"num_groups": 2}, IMAGE),
+    ("LocalResponseNorm", {"size": 3}, IMAGE),
+    ("LocalResponseNorm", {"size": 4}, {"data": "sequence", "shape": [5, LENGTH]}),
     ("Conv1d", {"out_channels": 5, "kernel_size": 3}, SEQUENCE),
     ("Conv2d", {"out_channels": 5, "kernel_size": 3}, IMAGE),
     ("ConvTranspose2d", {"out_channels": 5, "kernel_size": 3}, IMAGE),

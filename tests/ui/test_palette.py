@@ -23,7 +23,7 @@ def test_search_filters_as_you_type(window, qtbot):
     assert palette.visible_kinds() == ["MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d"]
     palette.search.clear()
     qtbot.keyClicks(palette.search, "normal")  # a category name shows the whole category
-    assert palette.visible_kinds() == ["BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm"]
+    assert palette.visible_kinds() == ["BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm", "LocalResponseNorm"]
     palette.search.clear()
     assert len(palette.visible_kinds()) == len(REGISTRY)
 

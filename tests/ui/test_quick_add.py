@@ -26,7 +26,7 @@ def test_tab_opens_it_and_typing_filters_like_the_palette(window, qtbot):
     qtbot.keyClicks(popup.search, "norm")
     window.block_palette.filter("norm")
     assert popup.visible_kinds() == window.block_palette.visible_kinds()
-    assert set(popup.visible_kinds()) == {"BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm"}
+    assert set(popup.visible_kinds()) == {"BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm", "LocalResponseNorm"}
 
 
 def test_enter_places_the_first_match_where_the_popup_was_opened(window, qtbot):

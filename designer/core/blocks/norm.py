@@ -74,6 +74,12 @@ def _group_norm_rule(ctx: ShapeContext) -> list[TensorType]:
     return [ctx.x]
 
 
+def _local_response_norm_rule(ctx: ShapeContext) -> list[TensorType]:
+    ctx.expect_rank((3, 4), "N×C×L or N×C×H×W (channels first)", "normalise across channels of images or sequences")
+    ctx.expect_float()
+    return [ctx.x]
+
+
 def _dropout_rule(ctx: ShapeContext) -> list[TensorType]:
     ctx.expect_float()
     return [ctx.x]
@@ -112,6 +118,14 @@ def _layer_norm_saved(p: dict[str, Any], inputs: list[Shape], _: list[Shape]) ->
 def _group_norm_saved(p: dict[str, Any], inputs: list[Shape], _: list[Shape]) -> Saved:
     """The input, and a mean and an inverse deviation per sample and group."""
     return Saved(inputs=(0,), floats=2 * inputs[0][0] * p["num_groups"])
+
+
+def _local_response_norm_saved(p: dict[str, Any], inputs: list[Shape], _: list[Shape]) -> Saved:
+    """The input; the squares padded by size − 1 channels that the window averages; and the denominator before
+    and after its power."""
+    batch, channels, *positions = inputs[0]
+    per_channel = batch * math.prod(positions)
+    return Saved(inputs=(0,), floats=per_channel * (channels + p["size"] - 1) + 2 * per_channel * channels)
 
 
 def _dropout_saved(p: dict[str, Any], _: list[Shape], outputs: list[Shape]) -> Saved:
@@ -216,6 +230,26 @@ GROUP_NORM = BlockSpec(
     count_params=_affine_count("num_channels", "affine"),
     torch_names=("GroupNorm",),
     onnx_ops=("GroupNormalization",),
+)
+LOCAL_RESPONSE_NORM = BlockSpec(
+    kind="LocalResponseNorm",
+    category="Normalisation",
+    help="Divides each value by the energy of neighbouring channels at the same position (AlexNet, GoogLeNet); "
+    "learns nothing.",
+    formula=(
+        "y[n, c] = x[n, c] / (k + alpha / size · Σ x[n, c′]²)^beta   (c′ from c − ⌊size/2⌋ to c + ⌊(size − 1)/2⌋, "
+        "channels outside counted as 0)"
+    ),
+    params=(
+        IntParam("size", 5, "Neighbouring channels summed over, the channel itself included.", minimum=1, maximum=4096),
+        FloatParam("alpha", 1e-4, "Scale of the sum of squares.", minimum=0.0, maximum=1e6),
+        FloatParam("beta", 0.75, "Power the denominator is raised to.", minimum=0.0, maximum=1e3),
+        FloatParam("k", 1.0, "Added to the scaled sum; keeps the denominator away from 0.", minimum=0.0, maximum=1e6),
+    ),
+    shape_rule=_local_response_norm_rule,
+    count_saved=_local_response_norm_saved,
+    torch_names=("LocalResponseNorm",),
+    onnx_ops=("LRN",),
 )
 DROPOUT = BlockSpec(
     kind="Dropout",
