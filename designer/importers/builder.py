@@ -32,6 +32,8 @@ class DesignBuilder:
         self.design = DesignGraph()
         self.weights: dict[str, torch.Tensor] = {}
         self.report = report
+        self.paths: dict[str, str | None] = {}
+        """The module path each block came from (``layer1.0.conv1``), for grouping."""
         self._taken: set[str] = set()
 
     def add(

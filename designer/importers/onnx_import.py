@@ -16,9 +16,11 @@ from designer.core.inference import infer
 from designer.core.project import Project
 from designer.core.shapes import BATCH, SEQUENCE
 from designer.importers.builder import DesignBuilder, Port, block_name
+from designer.importers.grouping import add_groups, onnx_module_path
+from designer.importers.onnx_composite import Composite, find_composites
 from designer.importers.onnx_file import Shape, default_opset, read_model, to_array
 from designer.importers.onnx_graph import ELEMENT_TYPES, OnnxGraph
-from designer.importers.onnx_ops import HANDLERS, data_inputs
+from designer.importers.onnx_ops import COMPOSITES, data_inputs, handler_for
 from designer.importers.onnx_recurrent import View
 from designer.importers.result import ImportReport, ImportResult, ModelImportError, unexpected
 from designer.importers.saving import lay_out
@@ -59,12 +61,15 @@ class OnnxImporter:
         self.probed: dict[str, Shape] | None = None
         self.produced: dict[str, str] = {}
         """The ONNX tensor each block's output stands for, to check shapes against."""
+        self.composites: dict[str, Composite] = {}
+        """Layers written out as many nodes, by the tensor they give."""
 
     def run(self, name: str) -> ImportResult:
         for graph_input in self.graph.inputs:
             self._add_input(graph_input)
         if self.graph.open_shapes():
             self._probed()
+        self.composites = find_composites(self, COMPOSITES)
         self.needed = self.graph.needed(lambda node: data_inputs(self, node))
         for index in self.needed:
             if index not in self.skipped:
@@ -73,6 +78,7 @@ class OnnxImporter:
             self._add_output(output)
         self._prune_unused()
         self._check_shapes()
+        add_groups(self.builder.design, self.builder.paths)
         lay_out(self.builder.design)
         project = Project(self.builder.design, name=block_name(name, "imported"), description=self._describe())
         return ImportResult(project, self.builder.weights, self.report)
@@ -198,7 +204,7 @@ class OnnxImporter:
             self.report.folded.append(self.graph.label(index))
             return
         ctx = NodeContext(self, index)
-        handler = HANDLERS.get(node.op_type) if node.domain in ("", "ai.onnx") else None
+        handler = handler_for(self, node)
         try:
             mapped = handler is not None and handler(ctx)
         except DesignError as exc:
@@ -314,6 +320,7 @@ class NodeContext:
         )
         if weights:
             self.importer.builder.set_weights(block, weights)
+        self.importer.builder.paths[block] = onnx_module_path(self.node)
         self.set_output(0, (block, "out"))
         self.importer.produced[block] = self.node.output[0]
         return (block, "out")

@@ -13,7 +13,7 @@ from pathlib import Path
 import torch
 
 from designer.core.design import DesignGraph
-from designer.core.layout import layered_positions
+from designer.core.group_layout import grouped_positions
 from designer.core.project_file import save_project
 from designer.importers.result import ImportResult, ModelImportError
 
@@ -26,9 +26,9 @@ def weights_path(project_path: Path) -> Path:
 
 
 def lay_out(design: DesignGraph) -> None:
-    """Place every block with the layered layout, wrapped into rows for a wide window."""
+    """Place every block with the layered layout, wrapped into rows for a wide window; collapsed groups as boxes."""
     with design.batch():
-        for block_id, position in layered_positions(design, aspect=LAYOUT_ASPECT).items():
+        for block_id, position in grouped_positions(design, aspect=LAYOUT_ASPECT).items():
             design.move_block(block_id, position)
 
 

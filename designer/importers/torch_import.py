@@ -17,6 +17,7 @@ from torch import fx, nn
 from designer.core.design import DesignError
 from designer.core.project import Project
 from designer.importers.builder import DesignBuilder, Port, block_name
+from designer.importers.grouping import add_groups, torch_module_path
 from designer.importers.result import ImportReport, ImportResult, ModelImportError, first_line, unexpected
 from designer.importers.saving import lay_out
 from designer.importers.torch_layers import layer_settings
@@ -146,6 +147,7 @@ class ModuleImporter:
         if self.problems:
             listed = "\n  ".join(self.problems[:20])
             raise ModelImportError(f"{self.name} has parts Designer cannot import:\n  {listed}")
+        add_groups(self.builder.design, self.builder.paths)
         lay_out(self.builder.design)
         project = Project(self.builder.design, name=block_name(self.name, "imported"))
         project.description = f"Imported from the PyTorch module {self.name}."
@@ -200,6 +202,7 @@ class ModuleImporter:
         ports = [self._tensor(i) for i in inputs]
         name = node.target if node.op == "call_module" else node.name
         block = self.builder.add(kind, str(name), params, ports, node.name, getattr(what, "__name__", str(what)))
+        self.builder.paths[block] = torch_module_path(node)
         self.values[node] = (block, "out")
         return block
 

@@ -10,6 +10,7 @@ from PySide6.QtGui import QUndoCommand
 
 from designer.core.design import Connection, DesignGraph, RemovedBlock
 from designer.core.fragment import PastePlan
+from designer.core.groups import Group, RemovedGroup
 from designer.core.project import Project
 
 _SET_PARAM_ID = 1001
@@ -245,3 +246,52 @@ class Batch(QUndoCommand):
 
 def _ends(design: DesignGraph, connection: Connection) -> str:
     return f"{design.block(connection.source).name} → {design.block(connection.target).name}"
+
+
+class AddGroup(QUndoCommand):
+    """Group blocks (and whole groups beside them); undo takes the group away again."""
+
+    def __init__(self, design: DesignGraph, group: Group, children: tuple[str, ...], text: str) -> None:
+        super().__init__(text)
+        self._design, self._group, self._children = design, group, children
+
+    def redo(self) -> None:
+        self._design.groups.add(self._group, self._children)
+
+    def undo(self) -> None:
+        self._design.groups.remove(self._group.name)
+
+
+class RemoveGroup(QUndoCommand):
+    """Ungroup: the group's blocks stay where they are; undo puts the group back around them."""
+
+    def __init__(self, design: DesignGraph, name: str) -> None:
+        super().__init__(f"Ungroup {name}")
+        self._design, self._name = design, name
+        self._removed: RemovedGroup | None = None
+
+    def redo(self) -> None:
+        self._removed = self._design.groups.remove(self._name)
+
+    def undo(self) -> None:
+        assert self._removed is not None
+        self._design.groups.restore(self._removed)
+
+
+class SetGroupsCollapsed(QUndoCommand):
+    """Collapse or expand groups, as one step."""
+
+    def __init__(self, design: DesignGraph, names: Sequence[str], collapsed: bool, text: str) -> None:
+        super().__init__(text)
+        self._design, self._collapsed = design, collapsed
+        self._old = {name: design.groups.get(name).collapsed for name in names}
+
+    def redo(self) -> None:
+        with self._design.batch():  # the canvas redraws its groups once
+            for name in self._old:
+                self._design.groups.set_collapsed(name, self._collapsed)
+
+    def undo(self) -> None:
+        with self._design.batch():
+            for name, collapsed in self._old.items():
+                self._design.groups.set_collapsed(name, collapsed)

@@ -13,6 +13,8 @@ from PySide6.QtGui import QUndoCommand
 
 from designer.core import fragment
 from designer.core.design import Connection, DesignError, DesignGraph
+from designer.core.group_layout import crowded, grouped_positions
+from designer.core.groups import GroupError
 from designer.core.layout import (
     Axis,
     Box,
@@ -20,20 +22,25 @@ from designer.core.layout import (
     Edge,
     aligned_positions,
     distributed_positions,
-    layered_positions,
 )
 from designer.ui.commands import (
     AddBlock,
+    AddGroup,
     Batch,
     Connect,
     Disconnect,
     MoveBlocks,
     PlaceBlocks,
     RemoveBlock,
+    RemoveGroup,
     Rename,
+    SetGroupsCollapsed,
     SetParam,
 )
 from designer.ui.document import Document
+
+REVEAL_ASPECT = 16 / 10
+"""Expanding a group that needs room lays the design out again for a window about this much wider than high."""
 
 
 class Editor:
@@ -66,6 +73,8 @@ class Editor:
             text = f"Delete {self.design.block(block_ids[0]).name}" if block_ids else "Delete connection"
         parts: list[QUndoCommand] = [Disconnect(self.design, c) for c in loose]
         parts += [RemoveBlock(self.design, b) for b in block_ids]
+        parts += [RemoveGroup(self.design, name) for name in self._emptied_groups(block_ids)]
+        count = max(count, len(parts))
         self._push(parts[0] if count == 1 else Batch(text, parts, self.design))
 
     def connect(self, connection: Connection) -> str | None:
@@ -84,7 +93,7 @@ class Editor:
     def auto_layout(self, direction: Direction = "left-to-right", aspect: float | None = None) -> None:
         """Arrange every block in layers as one undo step; see :func:`layered_positions` for ``aspect``."""
         text = "Auto-layout" if direction == "left-to-right" else "Auto-layout top to bottom"
-        self.move(layered_positions(self.design, direction, aspect=aspect), text)
+        self.move(grouped_positions(self.design, direction, aspect=aspect), text)
 
     def align(self, boxes: dict[str, Box], edge: Edge) -> None:
         """Line up the blocks of ``boxes`` (centre and size of each) on one ``edge``, as one undo step."""
@@ -133,6 +142,53 @@ class Editor:
         if refusal is None:
             self._push(Rename(self.design, block_id, name))
         return refusal
+
+    def group(self, block_ids: Iterable[str]) -> str | None:
+        """Put blocks (and whole groups among them) in a new group, as one undo step, or return why not."""
+        groups, block_ids = self.design.groups, list(dict.fromkeys(block_ids))
+        try:
+            group, children = groups.plan(groups.unique_name(), block_ids)
+        except GroupError as exc:
+            return str(exc)
+        count = len(set(block_ids))
+        self._push(AddGroup(self.design, group, children, f"Group {count} blocks as {group.name}"))
+        return None
+
+    def ungroup(self, names: Iterable[str]) -> None:
+        """Take groups away, leaving their blocks where they are, as one undo step."""
+        names = [n for n in dict.fromkeys(names) if n in self.design.groups]
+        if names:
+            parts: list[QUndoCommand] = [RemoveGroup(self.design, n) for n in names]
+            self._push(parts[0] if len(parts) == 1 else Batch(f"Ungroup {len(parts)} groups", parts, self.design))
+
+    def set_collapsed(self, names: Iterable[str], collapsed: bool, text: str | None = None) -> None:
+        """Collapse or expand groups as one undo step; groups already so are left out."""
+        groups = self.design.groups
+        names = [n for n in dict.fromkeys(names) if n in groups and groups.get(n).collapsed != collapsed]
+        if not names:
+            return
+        verb = "Collapse" if collapsed else "Expand"
+        text = text or (f"{verb} {names[0]}" if len(names) == 1 else f"{verb} {len(names)} groups")
+        change = SetGroupsCollapsed(self.design, names, collapsed, text)
+        trial = self.design.snapshot()
+        for name in names:
+            trial.groups.set_collapsed(name, collapsed)
+        if collapsed or not crowded(trial, names):
+            self._push(change)
+            return
+        # Blocks laid out around their box (an import) would land on their neighbours: lay out again, same step.
+        moves = MoveBlocks(self.design, grouped_positions(trial, aspect=REVEAL_ASPECT))
+        self._push(Batch(text, [change, moves], self.design))
+
+    def toggle_group(self, name: str) -> None:
+        """Expand a collapsed group, collapse an expanded one."""
+        if name in self.design.groups:
+            self.set_collapsed([name], not self.design.groups.get(name).collapsed)
+
+    def _emptied_groups(self, removed: list[str]) -> list[str]:
+        """The groups left with no blocks once ``removed`` are gone, innermost first."""
+        groups, gone = self.design.groups, set(removed)
+        return [g.name for g in reversed(list(groups)) if (members := groups.members(g.name)) and members <= gone]
 
     def _push(self, command: QUndoCommand) -> None:
         self.document.undo_stack.push(command)

@@ -11,6 +11,7 @@ from designer.core.design import Connection
 from designer.ui import icons, theme
 from designer.ui.appearance import Appearance
 from designer.ui.arrange import ArrangeActions
+from designer.ui.canvas.group_actions import GroupActions
 from designer.ui.canvas.scene import DesignScene
 from designer.ui.canvas.view import DesignView
 from designer.ui.clipboard import ClipboardActions
@@ -19,6 +20,7 @@ from designer.ui.document import Document
 from designer.ui.editor import Editor
 from designer.ui.export_dialog import ExportDialog
 from designer.ui.file_actions import FileActions
+from designer.ui.find_block import FindBlock
 from designer.ui.inspector import Inspector
 from designer.ui.menus import build_menus
 from designer.ui.palette import BlockPalette
@@ -64,12 +66,15 @@ class MainWindow(QMainWindow):
         self.autosave = Autosave(self.profile.data_dir / "recovery", parent=self)
         self.autosave.failed.connect(self.show_message)
         self.clipboard_actions, self.arrange = ClipboardActions(self), ArrangeActions(self)
+        self.group_actions = GroupActions(self)
         self.menu_actions = build_menus(self)
         self.block_palette.block_activated.connect(self.add_block_at_centre)
         self.view.block_dropped.connect(self.add_block_at)
         self.quick_add = QuickAdd(self.view.viewport())
         self.view.quick_add_requested.connect(self.quick_add.open_at)
         self.quick_add.chosen.connect(self.add_block_at)
+        self.find_popup = FindBlock(self.view.viewport())
+        self.find_popup.chosen.connect(self.group_actions.reveal)
         self.inspector.message.connect(self.show_message)
         self.dataset.message.connect(self.show_message)
         self.problems.block_chosen.connect(self.reveal_block)
@@ -89,6 +94,7 @@ class MainWindow(QMainWindow):
             old_scene.selectionChanged.disconnect(self._on_selection_changed)
             old_document.undo_stack.cleanChanged.disconnect(self._on_clean_changed)
             old_document.report_changed.disconnect(self._on_report_changed)
+            old_document.summary_changed.disconnect(self._show_totals)
             old_scene.detach()
             old_document.detach()
             self.undo_group.removeStack(old_document.undo_stack)
@@ -96,6 +102,7 @@ class MainWindow(QMainWindow):
         self.scene = DesignScene(document, self)
         self.scene.connect_requested.connect(self.connect_ports)
         self.scene.move_requested.connect(self.editor.move)
+        self.scene.group_toggle_requested.connect(self.editor.toggle_group)
         self.scene.message.connect(self.show_message)
         self.scene.selectionChanged.connect(self._on_selection_changed)
         self.view.setScene(self.scene)
@@ -103,6 +110,7 @@ class MainWindow(QMainWindow):
         self.undo_group.setActiveStack(document.undo_stack)
         document.undo_stack.cleanChanged.connect(self._on_clean_changed)
         document.report_changed.connect(self._on_report_changed)
+        document.summary_changed.connect(self._show_totals)
         self.inspector.set_editor(self.editor)
         self.dataset.set_document(document)
         self.training.set_document(document, self.scene)
@@ -152,6 +160,11 @@ class MainWindow(QMainWindow):
         self.view.setFocus()
         self.view.request_quick_add()
 
+    def find_block(self) -> None:
+        """Edit ▸ Find Block…: the search popup over this design's blocks."""
+        assert self.document is not None
+        self.find_popup.open_on(self.document.design)
+
     def connect_ports(self, connection: Connection) -> None:
         refusal = self.editor.connect(connection)
         self.show_message(f"Not connected: {refusal}" if refusal else "Connected")
@@ -190,12 +203,18 @@ class MainWindow(QMainWindow):
 
     def _on_report_changed(self) -> None:
         assert self.document is not None
-        report, summary = self.document.report, self.document.summary
+        report = self.document.report
         self.problems.show_problems(report.problems + self.training.run_problems)
         errors, warnings = len(report.errors), len(report.warnings)
         counts = [_count(errors, "error"), _count(warnings, "warning")]
         self._problems_label.setText(" · ".join(c for c in counts if c) or "No problems")
         self._problems_label.setStyleSheet(f"color: {(theme.ERROR if errors else theme.OK).name()};")
+        self._show_totals()
+
+    def _show_totals(self) -> None:
+        """Blocks, parameters and FLOPs; the last two follow the summary, worked out once edits pause."""
+        assert self.document is not None
+        errors, summary = self.document.report.errors, self.document.summary
         at_least = "≥ " if errors else ""
         self._params_label.setText(
             f"{len(self.document.design)} blocks · {at_least}{summary.total_params:,} parameters"

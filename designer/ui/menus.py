@@ -45,6 +45,9 @@ class Actions:
     copy: QAction
     paste: QAction
     duplicate: QAction
+    find_block: QAction
+    group: QAction
+    ungroup: QAction
     align: dict[str, QAction]
     add_block: QAction
     fit: QAction
@@ -53,6 +56,8 @@ class Actions:
     zoom_in: QAction
     zoom_out: QAction
     actual_size: QAction
+    collapse_all: QAction
+    expand_all: QAction
     train: QAction
     stop: QAction
     next_panel: QAction
@@ -64,7 +69,7 @@ class Actions:
 def build_menus(window: MainWindow) -> Actions:
     """Create the File, Edit, View, Run and Help menus of ``window``."""
     bar = window.menuBar()
-    files, clip, arrange = window.files, window.clipboard_actions, window.arrange
+    files, clip, arrange, groups = window.files, window.clipboard_actions, window.arrange, window.group_actions
 
     def action(text: str, slot: object, shortcut: QKeySequence | str | None = None) -> QAction:
         act = QAction(text, window)
@@ -92,6 +97,9 @@ def build_menus(window: MainWindow) -> Actions:
         copy=action("&Copy", clip.copy, QKeySequence.StandardKey.Copy),
         paste=action("&Paste", clip.paste, QKeySequence.StandardKey.Paste),
         duplicate=action("D&uplicate", clip.duplicate, "Ctrl+D"),
+        find_block=action("&Find Block…", window.find_block, "Ctrl+F"),
+        group=action("&Group Selection", groups.group_selection, "Ctrl+G"),
+        ungroup=action("U&ngroup", groups.ungroup_selection, "Ctrl+Shift+G"),
         align={
             **{edge: action(text, lambda edge=edge: arrange.align(edge)) for edge, text in ALIGN_EDGES.items()},
             "horizontal": action("Distribute &Horizontally", lambda: arrange.distribute("horizontal")),
@@ -107,6 +115,8 @@ def build_menus(window: MainWindow) -> Actions:
         zoom_in=action("Zoom &In", lambda: window.view.zoom_by(1.25), QKeySequence.StandardKey.ZoomIn),
         zoom_out=action("Zoom &Out", lambda: window.view.zoom_by(0.8), QKeySequence.StandardKey.ZoomOut),
         actual_size=action("&Actual Size", window.view.reset_zoom, "Ctrl+0"),
+        collapse_all=action("&Collapse All Groups", groups.collapse_all),
+        expand_all=action("E&xpand All Groups", groups.expand_all),
         train=action("&Train", window.training.train, "F5"),
         stop=action("&Stop Training", window.training.stop, "Shift+F5"),
         next_panel=action("&Next Panel", lambda: move_focus(window, 1), "F6"),
@@ -116,6 +126,8 @@ def build_menus(window: MainWindow) -> Actions:
     )
     acts.add_block.setStatusTip("Search the blocks to add one (on the canvas: Tab, or start typing its name)")
     acts.block_help.setStatusTip("What the selected block (or the chosen one in Blocks) computes: formula, parameters")
+    acts.find_block.setStatusTip("Find a block by name or kind: select it and show it, opening the groups around it")
+    acts.group.setStatusTip("Put the selected blocks in a group that can be collapsed into one box")
     acts.fit.setStatusTip("Show the whole design (F; on the canvas any other letter starts adding a block)")
     acts.undo.setShortcut(QKeySequence.StandardKey.Undo)
     acts.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
@@ -134,7 +146,9 @@ def build_menus(window: MainWindow) -> Actions:
     edit_menu.addAction(acts.add_block)
     edit_menu.addActions([acts.cut, acts.copy, acts.paste, acts.duplicate, acts.delete])
     edit_menu.addSeparator()
-    edit_menu.addAction(acts.select_all)
+    edit_menu.addActions([acts.select_all, acts.find_block])
+    edit_menu.addSeparator()
+    edit_menu.addActions([acts.group, acts.ungroup])
     align_menu = edit_menu.addMenu("A&lign")
     align_menu.addActions([acts.align[edge] for edge in ALIGN_EDGES])
     align_menu.addSeparator()
@@ -142,6 +156,7 @@ def build_menus(window: MainWindow) -> Actions:
     edit_menu.addActions([acts.auto_layout, acts.auto_layout_down])
     view_menu = bar.addMenu("&View")
     view_menu.addActions([acts.fit, acts.actual_size, acts.zoom_in, acts.zoom_out])
+    view_menu.addActions([acts.collapse_all, acts.expand_all])
     view_menu.addSeparator()
     for dock in window.docks:
         view_menu.addAction(dock.toggleViewAction())

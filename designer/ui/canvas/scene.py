@@ -15,6 +15,7 @@ from designer.core.inference import Problem
 from designer.ui.canvas.block_item import BlockItem, PortItem
 from designer.ui.canvas.connect_gesture import ConnectGesture
 from designer.ui.canvas.edge_item import EdgeItem
+from designer.ui.canvas.group_view import GroupView
 from designer.ui.document import Document
 
 GRID_SNAP = 10.0
@@ -27,6 +28,7 @@ class DesignScene(QGraphicsScene):
     move_requested = Signal(object)  # dict[block id, position]
     message = Signal(str)
     geometry_changed = Signal()  # a block came, went or moved
+    group_toggle_requested = Signal(str)  # a group's name: expand it if collapsed, collapse it if expanded
 
     def __init__(self, document: Document, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -37,6 +39,10 @@ class DesignScene(QGraphicsScene):
         self.detailed = True
         self._overview: QPainterPath | None = None
         self._gesture: ConnectGesture | None = None
+        self._shown = document.report
+        """The report the items show: edges' shapes and blocks' problems."""
+        self._problems = _by_block(self._shown.problems)
+        self.groups: GroupView | None = None
         self._handlers = {
             "block_added": self._on_block_added,
             "block_removed": self._on_block_removed,
@@ -53,6 +59,7 @@ class DesignScene(QGraphicsScene):
             self._on_block_added(block.id)
         for connection in self.design.connections():
             self._on_connected(connection)
+        self.groups = GroupView(self)
 
     @property
     def design(self) -> DesignGraph:
@@ -63,11 +70,13 @@ class DesignScene(QGraphicsScene):
         for name, handler in self._handlers.items():
             getattr(self.design.events, name).disconnect(handler)
         self.document.report_changed.disconnect(self.apply_report)
+        self.groups.detach()
 
     # ---- selection ------------------------------------------------------------------------
     def selected_block_ids(self) -> list[str]:
-        """The selected blocks, in the order they were added to the design."""
-        return sorted((item.block_id for item in self.selectedItems() if isinstance(item, BlockItem)), key=id_order)
+        """The selected blocks (those of selected group boxes too), in the order they were added to the design."""
+        chosen = {item.block_id for item in self.selectedItems() if isinstance(item, BlockItem)}
+        return sorted(chosen | self.groups.selected_members(), key=id_order)
 
     def selected_connections(self) -> list[Connection]:
         return [item.connection for item in self.selectedItems() if isinstance(item, EdgeItem)]
@@ -77,13 +86,13 @@ class DesignScene(QGraphicsScene):
         self.select_blocks([block_id])
 
     def select_blocks(self, block_ids: list[str]) -> None:
-        """Make exactly these blocks the selection, telling listeners once."""
+        """Make exactly these blocks the selection (a hidden one's group box), telling listeners once."""
         self.blockSignals(True)
         try:
             self.clearSelection()
             for block_id in block_ids:
                 if block_id in self.blocks:
-                    self.blocks[block_id].setSelected(True)
+                    (self.groups.box_of(block_id) or self.blocks[block_id]).setSelected(True)
         finally:
             self.blockSignals(False)
         self.selectionChanged.emit()
@@ -99,32 +108,32 @@ class DesignScene(QGraphicsScene):
         self.detailed = detailed
         for item in self.blocks.values():
             item.set_detailed(detailed)
-        for edge in self.edges.values():
-            edge.setVisible(detailed)
+        for connection, edge in self.edges.items():
+            edge.setVisible(detailed and self.groups.shows(connection))
 
     def edge_overview(self) -> QPainterPath:
         """Every edge's curve in one path."""
         if self._overview is None:
             self._overview = QPainterPath()
-            for edge in self.edges.values():
-                self._overview.addPath(edge.path())
+            for connection, edge in self.edges.items():
+                if self.groups.shows(connection):
+                    self._overview.addPath(edge.path())
         return self._overview
 
     # ---- following the design -------------------------------------------------------------
     def apply_report(self) -> None:
-        """Show the latest inference: shapes on edges, problems on blocks."""
-        report = self.document.report
-        problems: dict[str | None, list[Problem]] = {}
-        for problem in report.problems:
-            problems.setdefault(problem.block_id, []).append(problem)
-        for block_id, item in self.blocks.items():
-            item.set_problems(problems.get(block_id, []))
-        texts: dict[tuple[str, str], str] = {}  # edges leaving one port share their text
-        for connection, edge in self.edges.items():
-            port = (connection.source, connection.source_port)
-            if port not in texts:
-                texts[port] = self._shape_text(connection)
-            edge.set_shape_text(texts[port])
+        """Show the latest inference where it differs from the one shown: shapes on edges, problems on blocks."""
+        report, shown = self.document.report, self._shown
+        self._shown = report
+        problems = _by_block(report.problems)
+        for block_id in problems.keys() | self._problems.keys():
+            if block_id in self.blocks and problems.get(block_id) != self._problems.get(block_id):
+                self.blocks[block_id].set_problems(problems.get(block_id, []))
+        self._problems = problems
+        for block_id in report.outputs_changed_since(shown):
+            for connection in self._edges_at.get(block_id, ()):
+                if connection.source == block_id:
+                    self.edges[connection].set_shape_text(self._shape_text(connection))
 
     def _on_block_added(self, block_id: str) -> None:
         item = BlockItem(self.design.block(block_id), self._on_item_moved)
@@ -133,7 +142,7 @@ class DesignScene(QGraphicsScene):
         self._edges_at[block_id] = set()
         self.addItem(item)
         self.geometry_changed.emit()
-        item.set_problems(self.document.report.problems_of(block_id))
+        item.set_problems(self._problems.get(block_id, []))
 
     def _on_block_removed(self, block_id: str) -> None:
         self.removeItem(self.blocks.pop(block_id))
@@ -152,12 +161,12 @@ class DesignScene(QGraphicsScene):
 
     def _on_connected(self, connection: Connection) -> None:
         edge = EdgeItem(connection)
-        edge.setVisible(self.detailed)
+        edge.setVisible(self.detailed and (self.groups is None or self.groups.shows(connection)))
         self.edges[connection] = edge
         self._edges_at[connection.source].add(connection)
         self._edges_at[connection.target].add(connection)
         self.addItem(edge)
-        self._place(edge)
+        self.place_edge(edge)
         self._refresh_ports(connection)
         edge.set_shape_text(self._shape_text(connection))
 
@@ -170,12 +179,17 @@ class DesignScene(QGraphicsScene):
 
     def _on_item_moved(self, item: BlockItem) -> None:
         for connection in self._edges_at.get(item.block_id, ()):
-            self._place(self.edges[connection])
+            self.place_edge(self.edges[connection])
         self.geometry_changed.emit()
 
-    def _place(self, edge: EdgeItem) -> None:
+    def place_edge(self, edge: EdgeItem) -> None:
+        """Draw ``edge`` between its ports, or the side of the group box drawn in place of a hidden end."""
         c = edge.connection
         self._overview = None
+        ends = self.groups.edge_ends(c) if self.groups is not None else None
+        if ends is not None:
+            edge.set_ends(*ends)
+            return
         target = self.blocks[c.target].inputs[c.target_port]
         # Skip connections arch over the row: below it into a lower port, above it otherwise.
         edge.set_ends(self.blocks[c.source].outputs[c.source_port].scenePos(), target.scenePos(), target.y() or -1.0)
@@ -255,6 +269,14 @@ class DesignScene(QGraphicsScene):
 
     def _port_at(self, pos: QPointF) -> PortItem | None:
         return next((item for item in self.items(pos) if isinstance(item, PortItem)), None)
+
+
+def _by_block(problems: list[Problem]) -> dict[str | None, list[Problem]]:
+    """``problems`` by the block they are about (None: the design as a whole)."""
+    grouped: dict[str | None, list[Problem]] = {}
+    for problem in problems:
+        grouped.setdefault(problem.block_id, []).append(problem)
+    return grouped
 
 
 def _snap(value: float) -> float:

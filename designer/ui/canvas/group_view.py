@@ -1,0 +1,175 @@
+"""Keeps the scene's groups in step with the design: boxes for collapsed groups, frames for expanded ones.
+
+A block inside a collapsed group is hidden and the outermost collapsed group around it is drawn as one box in
+the middle of its blocks; edges crossing the box's boundary end on its sides, edges inside it are hidden.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF, QTimer
+
+from designer.core.design import Connection, DesignGraph
+from designer.ui.canvas.group_item import FRAME_PAD, TITLE_HEIGHT, GroupBoxItem, GroupFrameItem
+
+if TYPE_CHECKING:
+    from designer.ui.canvas.scene import DesignScene
+
+
+class GroupView:
+    """The group boxes and frames of one scene."""
+
+    def __init__(self, scene: DesignScene) -> None:
+        self.scene = scene
+        self.boxes: dict[str, GroupBoxItem] = {}
+        self.frames: dict[str, GroupFrameItem] = {}
+        self.hidden_in: dict[str, str] = {}
+        """Each hidden block and the box drawn in its place."""
+        self._stale = False
+        self._layout_timer = QTimer(scene)
+        self._layout_timer.setSingleShot(True)
+        self._layout_timer.setInterval(0)
+        self._layout_timer.timeout.connect(self.lay_out)
+        self.design.groups.changed.connect(self._on_groups_changed)
+        self.design.events.batch_ended.connect(self._on_batch_ended)
+        scene.geometry_changed.connect(self._layout_timer.start)
+        scene.document.report_changed.connect(self._count)
+        self.refresh()
+
+    @property
+    def design(self) -> DesignGraph:
+        return self.scene.design
+
+    def detach(self) -> None:
+        self.design.groups.changed.disconnect(self._on_groups_changed)
+        self.design.events.batch_ended.disconnect(self._on_batch_ended)
+        self.scene.document.report_changed.disconnect(self._count)
+
+    # ---- questions the scene asks -------------------------------------------------------------
+    def box_of(self, block_id: str) -> GroupBoxItem | None:
+        """The box drawn in place of ``block_id``, if it is hidden."""
+        name = self.hidden_in.get(block_id)
+        return None if name is None else self.boxes[name]
+
+    def shows(self, connection: Connection) -> bool:
+        """Whether ``connection`` is drawn: not when both its ends are inside one collapsed group."""
+        box = self.hidden_in.get(connection.source)
+        return box is None or box != self.hidden_in.get(connection.target)
+
+    def edge_ends(self, connection: Connection) -> tuple[QPointF, QPointF] | None:
+        """Where an edge with an end inside a collapsed group starts and ends (``None``: at its ports)."""
+        source, target = self.box_of(connection.source), self.box_of(connection.target)
+        if source is None and target is None:
+            return None
+        blocks = self.scene.blocks
+        start = (
+            source.output_point() if source else blocks[connection.source].outputs[connection.source_port].scenePos()
+        )
+        end = target.input_point() if target else blocks[connection.target].inputs[connection.target_port].scenePos()
+        return start, end
+
+    def selected_members(self) -> set[str]:
+        """The blocks of the selected boxes."""
+        found: set[str] = set()
+        for name, box in self.boxes.items():
+            if box.isSelected():
+                found |= self.design.groups.members(name)
+        return found
+
+    def selected_groups(self) -> list[str]:
+        return [name for name, box in self.boxes.items() if box.isSelected()]
+
+    # ---- following the design ------------------------------------------------------------------
+    def _on_groups_changed(self) -> None:
+        if self.design.in_batch:
+            self._stale = True  # once, at the end of the batch
+        else:
+            self.refresh()
+
+    def _on_batch_ended(self) -> None:
+        if self._stale:
+            self._stale = False
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Show, hide and draw everything as the groups now say."""
+        groups = self.design.groups
+        shown_as_box, framed = set(), set()
+        for group in groups:
+            members = groups.members(group.name)
+            if not members:
+                continue
+            outermost = groups.outermost_collapsed(group.name)
+            if outermost == group.name:
+                shown_as_box.add(group.name)
+            elif outermost is None:
+                framed.add(group.name)
+        hidden_before, self.hidden_in = self.hidden_in, {}
+        for name in shown_as_box:
+            self.hidden_in.update(dict.fromkeys(groups.members(name), name))
+        self._sync_items(shown_as_box, framed)
+        for block_id, item in self.scene.blocks.items():
+            visible = block_id not in self.hidden_in
+            if item.isVisible() != visible:
+                item.setVisible(visible)
+        touched = hidden_before.keys() | self.hidden_in.keys()
+        self._count()
+        self.lay_out()
+        for connection, edge in self.scene.edges.items():
+            if connection.source in touched or connection.target in touched:
+                edge.setVisible(self.scene.detailed and self.shows(connection))
+
+    def _sync_items(self, boxes: set[str], frames: set[str]) -> None:
+        for items, wanted in ((self.boxes, boxes), (self.frames, frames)):
+            for name in [n for n in items if n not in wanted]:
+                self.scene.removeItem(items.pop(name))
+        for name in boxes - self.boxes.keys():
+            self.boxes[name] = GroupBoxItem(name, self.scene.group_toggle_requested.emit, self._carry)
+            self.scene.addItem(self.boxes[name])
+        for name in frames - self.frames.keys():
+            self.frames[name] = GroupFrameItem(name, self.scene.group_toggle_requested.emit)
+            self.scene.addItem(self.frames[name])
+
+    def _count(self) -> None:
+        """Blocks, parameters and errors of each box."""
+        if not self.boxes:
+            return
+        params = {b.block_id: b.params or 0 for b in self.scene.document.summary.blocks}
+        for name, box in self.boxes.items():
+            members = self.design.groups.members(name)
+            errors = any(self.scene.blocks[b].errors for b in members if b in self.scene.blocks)
+            box.set_contents(len(members), sum(params.get(b, 0) for b in members), errors)
+
+    def lay_out(self) -> None:
+        """Put each box in the middle of its blocks and each frame around its blocks, inner frames first."""
+        groups, blocks = self.design.groups, self.scene.blocks
+        for name, box in self.boxes.items():
+            points = [blocks[b].pos() for b in groups.members(name) if b in blocks]
+            if points:
+                xs, ys = [p.x() for p in points], [p.y() for p in points]
+                box.place(QPointF((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2))
+        for group in reversed(list(groups)):
+            frame = self.frames.get(group.name)
+            if frame is None:
+                continue
+            rects = [blocks[b].sceneBoundingRect() for b in group.blocks if b in blocks]
+            for child in groups.children(group.name):
+                inner = self.boxes.get(child) or self.frames.get(child)
+                if inner is not None:
+                    rects.append(inner.sceneBoundingRect())
+            if rects:
+                bounds = QRectF(rects[0])
+                for rect in rects[1:]:
+                    bounds = bounds.united(rect)
+                frame.set_rect(bounds.adjusted(-FRAME_PAD, -FRAME_PAD - TITLE_HEIGHT, FRAME_PAD, FRAME_PAD))
+        for connection, edge in self.scene.edges.items():
+            if connection.source in self.hidden_in or connection.target in self.hidden_in:
+                self.scene.place_edge(edge)
+
+    def _carry(self, box: GroupBoxItem, shift: QPointF) -> None:
+        """A box dragged by ``shift``: its hidden blocks follow, and the scene asks for their move on release."""
+        for block_id in self.design.groups.members(box.name):
+            item = self.scene.blocks.get(block_id)
+            if item is not None:
+                item.setPos(item.pos() + shift)
