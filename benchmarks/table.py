@@ -10,6 +10,7 @@ from typing import IO, Any
 
 _COMPARISONS: dict[str, Callable[[float, float], bool]] = {"≤": operator.le, "<": operator.lt, "≥": operator.ge}
 _UNITS = {"×": "{:.3f}×", "ms": "{:.1f} ms", "s": "{:.2f} s"}
+_SUFFIXES = {"×": "×", "ms": " ms", "s": " s"}
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,10 @@ class Row:
         """The figure with its unit, as the table prints it."""
         return _UNITS[self.unit].format(self.figure)
 
+    def target_shown(self) -> str:
+        """The target with the figure's unit ("≤ 1.1×", "< 50 ms"), or a dash."""
+        return "—" if self.target is None else f"{self.target}{_SUFFIXES[self.unit]}"
+
     def to_json(self) -> dict[str, Any]:
         return {
             "what": self.what,
@@ -89,7 +94,7 @@ HEADINGS = ("what", "compared against", "figure", "target", "verdict")
 
 def cells(row: Row) -> tuple[str, str, str, str, str]:
     """The row as the table's five columns."""
-    return row.what, row.against or "—", row.shown(), str(row.target or "—"), row.verdict
+    return row.what, row.against or "—", row.shown(), row.target_shown(), row.verdict
 
 
 def print_table(rows: Iterable[Row], file: IO[str] | None = None) -> None:
