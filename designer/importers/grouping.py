@@ -46,7 +46,7 @@ def onnx_module_path(node: Any) -> str | None:
         return path
     tensors = [name.rpartition("/")[2] for name in [*node.input[1:], *node.output]]
     tensor = next((t for t in tensors if _INDEXED.fullmatch(t)), None)
-    return None if tensor is None else re.sub(r"_(\d+)(?=_|$)", r".\1.", tensor).strip(".")
+    return None if tensor is None else re.sub(r"_(\d+)(?:_|$)", r".\1.", tensor).strip(".")
 
 
 def add_groups(design: DesignGraph, paths: Mapping[str, str | None]) -> None:

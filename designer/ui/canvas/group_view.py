@@ -119,6 +119,7 @@ class GroupView:
         for connection, edge in self.scene.edges.items():
             if connection.source in touched or connection.target in touched:
                 edge.setVisible(self.scene.detailed and self.shows(connection))
+                self.scene.place_edge(edge)  # back on its ports, or onto a box's side
 
     def _sync_items(self, boxes: set[str], frames: set[str]) -> None:
         for items, wanted in ((self.boxes, boxes), (self.frames, frames)):
@@ -133,8 +134,8 @@ class GroupView:
 
     def _count(self) -> None:
         """Blocks, parameters and errors of each box."""
-        if not self.boxes:
-            return
+        if not self.boxes or self._stale:
+            return  # a refresh at the end of the batch counts again
         params = {b.block_id: b.params or 0 for b in self.scene.document.summary.blocks}
         for name, box in self.boxes.items():
             members = self.design.groups.members(name)
@@ -143,6 +144,8 @@ class GroupView:
 
     def lay_out(self) -> None:
         """Put each box in the middle of its blocks and each frame around its blocks, inner frames first."""
+        if self._stale:
+            return
         groups, blocks = self.design.groups, self.scene.blocks
         for name, box in self.boxes.items():
             points = [blocks[b].pos() for b in groups.members(name) if b in blocks]
