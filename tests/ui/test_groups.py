@@ -129,7 +129,8 @@ def test_nested_groups_collapse_inside_out_and_save_and_reopen(window, tmp_path)
     window.set_document(Document(reopened, tmp_path / "grouped.json"))
     assert set(window.scene.groups.boxes) == {"group_1"} and set(window.scene.groups.frames) == {"group_2"}
     items = window.scene.items()
-    assert sum(isinstance(i, GroupBoxItem) for i in items) == 1 and sum(isinstance(i, GroupFrameItem) for i in items) == 1
+    assert sum(isinstance(i, GroupBoxItem) for i in items) == 1
+    assert sum(isinstance(i, GroupFrameItem) for i in items) == 1
 
 
 def test_find_block_selects_and_reveals_a_block_inside_a_collapsed_group(window, qtbot):
