@@ -89,6 +89,7 @@ class Shard:
 
 def reduce_tally(tally: Tally) -> None:
     """Sum ``tally`` over the processes, so that its result is that of every process's samples together."""
+    tally.flush()
     device = tally.loss.device
     counts = torch.tensor([tally.samples, tally.values], device=device, dtype=torch.float64)
     sums = torch.stack([tally.loss.double(), tally.abs_error.double(), tally.squared_error.double()])

@@ -22,7 +22,9 @@ from designer.training.stopping import StopRequest
 
 STEP_EVENT_INTERVAL = 0.05
 """Seconds between step events: enough for smooth charts, few enough to cost nothing."""
-GRADIENT_REPORTS_PER_EPOCH = 4
+GRADIENT_REPORT_INTERVAL = 0.25
+"""Seconds at least between gradient reports. Each reads every weight and gradient of the model, which would
+cost a small model's short epochs several per cent if it came a fixed number of times per epoch."""
 
 
 class Diverged(Exception):
@@ -79,6 +81,8 @@ class Trainer:
         self.steps = steps_per_epoch(len(data.x_train), self.batch_size)
         self.generator = torch.Generator(device=self.device).manual_seed(settings["seed"])
         self.step = 0
+        self.last_gradient_report: float | None = None
+        """When this run last reported gradients (``time.perf_counter``); ``None`` before its first report."""
         self.train_seconds = 0.0
         self.steps_this_run = 0
         self._autocast: Callable[[], Any] = (
@@ -93,7 +97,7 @@ class Trainer:
         self.model.train()
         tally = Tally(self.task, self.device, self.num_classes)
         order = torch.randperm(len(self.data.x_train), device=self.device, generator=self.generator)
-        report_every = max(1, self.steps // GRADIENT_REPORTS_PER_EPOCH)
+        final_step = self.steps - 1 if epoch == self.epochs else None
         started = last_event = time.perf_counter()
         samples_since_event = 0
         for i in range(self.steps):
@@ -108,18 +112,18 @@ class Trainer:
             with self._autocast():
                 output = self.model(x)
                 # A share left empty by a batch smaller than the processes still joins the gradient exchange.
-                loss = compute_loss(self.task, output, y) if len(y) else output.float().sum() * 0.0
+                loss = compute_loss(self.task, output, y) if y.shape[0] else output.float().sum() * 0.0
             self.optimizer.zero_grad(set_to_none=True)
-            (loss if self.shard is None else self.shard.weighted(loss, len(y), len(index))).backward()
+            (loss if self.shard is None else self.shard.weighted(loss, y.shape[0], index.shape[0])).backward()
             self.step += 1
-            if (i + 1) % report_every == 0:
+            if self._gradients_due(i == final_step):
                 self.events.emit("gradients", epoch=epoch, step=self.step, blocks=self.gradient_stats())
             if self.clip > 0:
                 nn.utils.clip_grad_norm_(self.model.parameters(), self.clip)
             self.optimizer.step()
             self.schedule.after_step()
-            tally.add(output, y, loss)
-            samples_since_event += len(index)
+            tally.add(output, y)
+            samples_since_event += index.shape[0]
             now, last = time.perf_counter(), i == self.steps - 1
             due = last or now - last_event >= STEP_EVENT_INTERVAL
             if due or self.device.type == "cpu":  # reading the loss costs nothing on the CPU; elsewhere it waits
@@ -149,8 +153,7 @@ class Trainer:
                 if self.shard is None and self.stop.is_set():
                     return None
                 x, y = self.data.x_val[start : start + batch], self.data.y_val[start : start + batch]
-                output = model(x)
-                tally.add(output, y, compute_loss(self.task, output, y))
+                tally.add(model(x), y)
         if self.shard is not None:
             reduce_tally(tally)
         report = tally.class_report() if self.task == "classification" else {}
@@ -160,6 +163,16 @@ class Trainer:
         """Whether to stop before the next step; in a data-parallel run, whether any process was asked to."""
         asked = self.stop.is_set()
         return asked if self.shard is None else self.shard.anyone(asked, self.device)
+
+    def _gradients_due(self, last_of_run: bool) -> bool:
+        """Whether to report gradients at this step: the first of the run, the last of its last epoch, and
+        others at most every ``GRADIENT_REPORT_INTERVAL`` seconds."""
+        now = time.perf_counter()
+        last = self.last_gradient_report
+        if last is not None and not last_of_run and now - last < GRADIENT_REPORT_INTERVAL:
+            return False
+        self.last_gradient_report = now
+        return True
 
     def gradient_stats(self) -> dict[str, dict[str, float]]:
         """Per block: the norm of its gradients and of its weights, all of its parameters together."""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 import torch
 
+from designer.training import loop
 from designer.training.events import DONE_REASONS, EVENT_KINDS, REQUIRED_FIELDS
-from designer.training.loop import GRADIENT_REPORTS_PER_EPOCH
 from tests.training.engine.helpers import digits_project, of_kind, run
 
 
@@ -54,13 +55,35 @@ def test_classification_epochs_carry_the_confusion_matrix(events):
         assert epoch["recall"][c] == pytest.approx(matrix[c][c] / sum(matrix[c]))
 
 
-def test_gradients_come_a_few_times_per_epoch_for_blocks_with_weights(events):
+def test_gradients_are_reported_for_blocks_with_weights(events):
     reports = of_kind(events, "gradients")
-    assert len(reports) == 2 * GRADIENT_REPORTS_PER_EPOCH
+    assert reports
     for report in reports:
         assert set(report["blocks"]) == {"linear_1", "linear_2"}
         for numbers in report["blocks"].values():
             assert numbers["grad_norm"] > 0 and numbers["weight_norm"] > 0
+
+
+def test_gradients_come_on_the_first_and_last_step_of_a_run_and_between_at_most_every_interval(tmp_path, monkeypatch):
+    monkeypatch.setattr(loop, "GRADIENT_REPORT_INTERVAL", math.inf)
+    events = run(digits_project(epochs=3, batch_size=64), tmp_path / "run")
+    steps = 3 * events[0]["steps_per_epoch"]
+    assert [(e["epoch"], e["step"]) for e in of_kind(events, "gradients")] == [(1, 1), (3, steps)]
+
+
+def test_with_no_interval_every_step_reports_its_gradients(tmp_path, monkeypatch):
+    monkeypatch.setattr(loop, "GRADIENT_REPORT_INTERVAL", 0.0)
+    events = run(digits_project(epochs=2, batch_size=128), tmp_path / "run")
+    steps = 2 * events[0]["steps_per_epoch"]
+    assert [e["step"] for e in of_kind(events, "gradients")] == list(range(1, steps + 1))
+
+
+def test_a_resumed_run_reports_gradients_on_its_first_step(tmp_path, monkeypatch):
+    monkeypatch.setattr(loop, "GRADIENT_REPORT_INTERVAL", math.inf)
+    first = run(digits_project(epochs=1, batch_size=128), tmp_path / "run")
+    steps = first[0]["steps_per_epoch"]
+    resumed = run(None, tmp_path / "run", resume=tmp_path / "run", epochs=3)
+    assert [e["step"] for e in of_kind(resumed, "gradients")] == [steps + 1, 3 * steps]
 
 
 def test_the_start_event_describes_the_run(events):

@@ -16,7 +16,7 @@ def test_regression_mae_and_rmse_over_batches():
     targets = [torch.tensor([1.5, 2.0]), torch.tensor([-2.0])]
     tally = Tally("regression", torch.device("cpu"))
     for output, target in zip(outputs, targets, strict=True):
-        tally.add(output, target, compute_loss("regression", output, target))
+        tally.add(output, target)
     result = tally.result()
     assert result["mae"] == pytest.approx((0.5 + 0 + 2) / 3)
     assert result["rmse"] == pytest.approx(math.sqrt((0.25 + 0 + 4) / 3))
@@ -34,7 +34,7 @@ def test_multi_label_loss_and_label_accuracy():
     loss = compute_loss("multi-label", output, target)
     assert loss == pytest.approx(functional.binary_cross_entropy_with_logits(output, target))
     tally = Tally("multi-label", torch.device("cpu"))
-    tally.add(output, target, loss)
+    tally.add(output, target)
     assert tally.result()["accuracy"] == pytest.approx(3 / 4)
 
 
@@ -42,9 +42,33 @@ def test_confusion_precision_and_recall():
     output = torch.tensor([[5.0, 0, 0], [0, 5.0, 0], [0, 5.0, 0], [0, 0, 5.0]])
     target = torch.tensor([0, 1, 2, 2])
     tally = Tally("classification", torch.device("cpu"), num_classes=3, confusion=True)
-    tally.add(output, target, compute_loss("classification", output, target))
+    tally.add(output, target)
     report = tally.class_report()
     assert report["confusion"] == [[1, 0, 0], [0, 1, 0], [0, 1, 1]]
     assert report["precision"] == [1.0, 0.5, 1.0]
     assert report["recall"] == [1.0, 1.0, 0.5]
     assert tally.result()["accuracy"] == pytest.approx(3 / 4)
+
+
+@pytest.mark.parametrize("held_values", [1, 7, 1 << 22])
+def test_batches_held_back_or_tallied_at_once_give_the_same_numbers(monkeypatch, held_values):
+    monkeypatch.setattr(Tally, "HELD_VALUES", held_values)
+    generator = torch.Generator().manual_seed(0)
+    outputs = [torch.randn(n, 4, generator=generator) for n in (5, 5, 3)]
+    targets = [torch.randint(0, 4, (n,), generator=generator) for n in (5, 5, 3)]
+    tally = Tally("classification", torch.device("cpu"), num_classes=4, confusion=True)
+    for output, target in zip(outputs, targets, strict=True):
+        tally.add(output, target)
+    output, target = torch.cat(outputs), torch.cat(targets)
+    result = tally.result()
+    assert result["loss"] == pytest.approx(functional.cross_entropy(output, target).item(), rel=1e-6)
+    assert result["accuracy"] == pytest.approx((output.argmax(1) == target).float().mean().item())
+    assert sum(map(sum, tally.class_report()["confusion"])) == 13
+
+
+def test_outputs_that_need_gradients_are_tallied_without_them():
+    output = torch.randn(4, 3, requires_grad=True)
+    tally = Tally("classification", torch.device("cpu"))
+    tally.add(output * 2, torch.tensor([0, 1, 2, 0]))
+    tally.flush()
+    assert not tally.loss.requires_grad
