@@ -32,7 +32,7 @@ from designer.export.formats import DEFAULT_OPSET
 from designer.export.onnx_export import export_onnx
 from designer.export.prepare import prepare
 
-QUICK_TEMPLATES = ("seed-cnn", "lstm-classifier")
+QUICK_TEMPLATES = ("seed-cnn",)
 
 
 def _seconds(action: Callable[[], object]) -> float:
@@ -70,7 +70,7 @@ def overhead(template: str, folder: Path, rounds: int) -> Row:
 
 
 def run(quick: bool = False) -> list[Row]:
-    """One row per template (two with ``quick``): the overhead of the checks over the export call."""
+    """One row per template (one with ``quick``): the overhead of the checks over the export call."""
     names = QUICK_TEMPLATES if quick else tuple(t.name for t in list_templates())
     with tempfile.TemporaryDirectory() as folder:
         export_onnx(prepare(load_template(names[0]).design), Path(folder) / "warm-up.onnx", DEFAULT_OPSET)
@@ -92,7 +92,7 @@ def print_memory(batch_size: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="two templates, one round")
+    parser.add_argument("--quick", action="store_true", help="one template, one round")
     parser.add_argument("--memory", action="store_true", help="also compare activation memory estimates")
     parser.add_argument("--batch-size", type=int, default=64, help="batch of the memory comparison")
     args = parser.parse_args(argv)

@@ -159,11 +159,12 @@ def report(outcomes: list[Outcome]) -> None:
             print(f"not run {outcome.name}: {outcome.skipped}")
 
 
-def save_results(path: Path, outcomes: list[Outcome], quick: bool, device: str) -> None:
+def save_results(path: Path, outcomes: list[Outcome], quick: bool, machine: dict[str, Any]) -> None:
     """Record this run under its device in ``path``, keeping the other benchmarks' entries of an earlier run."""
     results = read_results(path) if path.exists() else {"format": "designer-benchmarks", "version": 1, "runs": {}}
+    device = machine["device"]
     entry = results["runs"].get(device, {"benchmarks": {}})
-    entry["machine"] = describe_machine(device)
+    entry["machine"] = machine
     entry["benchmarks"] = {
         **entry["benchmarks"],
         **{outcome.name: outcome.to_json(quick) for outcome in outcomes},
@@ -239,10 +240,11 @@ def main(argv: list[str] | None = None, suite: tuple[Benchmark, ...] = SUITE) ->
         if problem is not None:
             return fail(problem)
     chosen = [b for b in suite if args.only is None or b.name in args.only]
+    machine = describe_machine(device)  # before the run: its load average is the neighbours', not ours
     outcomes = run_suite(chosen, args.quick, device)
     report(outcomes)
     try:
-        save_results(args.out, outcomes, args.quick, device)
+        save_results(args.out, outcomes, args.quick, machine)
     except (OSError, ResultsError) as exc:
         return fail(f"cannot write the results to {args.out}: {exc}")
     print(f"results in {args.out}")
