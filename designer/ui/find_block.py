@@ -1,4 +1,4 @@
-"""Find Block (Ctrl+F): a search over the design's block names and kinds; choosing one reveals it on the canvas."""
+"""Find Block (Ctrl+F): a search over the design's blocks by name, kind and group; choosing one reveals it."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ class FindBlock(SearchPopup):
     chosen = Signal(str)
 
     def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent, "Find block by name or kind…", WIDTH)
+        super().__init__(parent, "Find block by name, kind or group…", WIDTH)
 
     def open_on(self, design: DesignGraph, text: str = "") -> None:
         """List the blocks of ``design`` and show the popup at the top middle of the parent."""
@@ -33,7 +33,8 @@ class FindBlock(SearchPopup):
                 colour_dot(theme.category_colour(block.spec.category)), f"{block.name} · {block.kind}"
             )
             item.setData(_ID_ROLE, block.id)
-            item.setData(_SEARCHED_ROLE, f"{block.name} {block.kind}".lower())
+            around = " ".join(design.groups.ancestors(group)) if group is not None else ""
+            item.setData(_SEARCHED_ROLE, f"{block.name} {block.kind} {around}".lower())
             item.setToolTip(f"{block.name} · {block.kind}{where}")
             self.list.addItem(item)
         self.show_at(QPoint((self.parentWidget().width() - WIDTH) // 2, 12), text)

@@ -142,6 +142,9 @@ def test_find_block_selects_and_reveals_a_block_inside_a_collapsed_group(window,
     window.menu_actions.find_block.trigger()
     popup = window.find_popup
     assert popup.isVisible() and popup.search.hasFocus()
+    qtbot.keyClicks(popup.search, name)  # a group's name lists its blocks
+    assert popup.visible_names() == CONV_STAGE
+    popup.search.clear()
     qtbot.keyClicks(popup.search, "relu")
     assert popup.visible_names() == ["relu1", "relu2", "relu3"]
     qtbot.keyClicks(popup.search, " 1")
