@@ -75,20 +75,23 @@ class IncrementalInference:
 
     def _reinfer(self, report: DesignReport, pending: set[str]) -> None:
         """Infer ``pending`` blocks again, in order, adding the successors of each whose outputs changed."""
-        graph, previous = self.design.graph, self.report.outputs
+        graph, found = self.design.graph, self._found
+        outputs, params, inputs = report.outputs, report.params, report.inputs
         for block_id in report.order:
             if block_id not in pending:
                 continue
-            before = previous.get(block_id)
-            self._forget(report, block_id)
+            before = outputs.pop(block_id, None)
+            params.pop(block_id, None)
+            inputs.pop(block_id, None)
+            found.pop(block_id, None)
             problems = infer_block(graph, block_id, report)
             if problems:
-                self._found[block_id] = problems
-            after = report.outputs.get(block_id)
+                found[block_id] = problems
+            after = outputs.get(block_id)
             if after != before:
                 pending.update(graph._succ[block_id])
             elif before is not None:
-                report.outputs[block_id] = before
+                outputs[block_id] = before
 
     def _forget(self, report: DesignReport, block_id: str) -> None:
         for results in (report.outputs, report.params, report.inputs, self._found):

@@ -13,7 +13,8 @@ from typing import Any, Literal
 
 import networkx as nx
 
-from designer.core.blocks import BlockError, get_block
+from designer.core.blocks import BlockError, BlockSpec, get_block
+from designer.core.blocks.spec import ShapeResult
 from designer.core.design import Connection, DesignGraph, id_order
 from designer.core.shapes import TensorType
 
@@ -60,6 +61,14 @@ class DesignReport:
 
     def problems_of(self, block_id: str) -> list[Problem]:
         return [p for p in self.problems if p.block_id == block_id]
+
+    def outputs_changed_since(self, previous: DesignReport) -> set[str]:
+        """Blocks whose output types differ from those in ``previous`` (present in one report only included)."""
+        before = previous.outputs
+        # An incremental update keeps the unchanged blocks' own lists: identity settles most of them.
+        changed = {b for b, types in self.outputs.items() if before.get(b) is not types and before.get(b) != types}
+        changed.update(before.keys() - self.outputs.keys())
+        return changed
 
     def edge_type(self, design: DesignGraph, connection: Connection) -> TensorType | None:
         """The tensor type flowing along ``connection``, if known."""
@@ -132,10 +141,10 @@ def infer_block(graph: nx.MultiDiGraph, block_id: str, report: DesignReport) -> 
 
     Returns the block's problems. A block with an unknown source gets nothing and no complaint.
     """
-    # Reads the graph's own records rather than Block copies: this runs for every block after every edit.
-    data = graph.nodes[block_id]
+    # Reads networkx's own dicts rather than Block copies or its views: this runs for every block an edit reaches.
+    nodes = graph._node
+    data = nodes[block_id]
     spec = get_block(data["kind"])
-    # networkx's own adjacency dict: its public views cost more than the shape rules here.
     incoming = {
         port: (source, edge["source_port"])
         for source, edges in graph._pred[block_id].items()
@@ -156,15 +165,42 @@ def infer_block(graph: nx.MultiDiGraph, block_id: str, report: DesignReport) -> 
         upstream = report.outputs.get(source)
         if upstream is None:
             return []
-        inputs.append(upstream[get_block(graph.nodes[source]["kind"]).outputs.index(source_port)])
-    try:
-        result = spec.infer_shapes(dict(data["params"]), inputs)
-    except BlockError as exc:
-        return [Problem(exc.message, block_id, data["name"], exc.fix)]
+        inputs.append(upstream[get_block(nodes[source]["kind"]).outputs.index(source_port)])
+    result = shape_result(spec, data["params"], inputs)
+    if isinstance(result, BlockError):
+        return [Problem(result.message, block_id, data["name"], result.fix)]
     report.inputs[block_id] = inputs
     report.outputs[block_id] = result.outputs
-    report.params[block_id] = result.params
+    report.params[block_id] = dict(result.params)
     return [Problem(w.message, block_id, data["name"], w.fix, "warning") for w in result.warnings]
+
+
+_KNOWN_RESULTS: dict[tuple, ShapeResult | BlockError] = {}
+KNOWN_RESULTS_KEPT = 4096
+"""How many distinct shape results :func:`shape_result` remembers (it forgets them all when full)."""
+
+
+def shape_result(spec: BlockSpec, params: dict[str, Any], inputs: list[TensorType]) -> ShapeResult | BlockError:
+    """What ``spec``'s shape rule makes of ``params`` and ``inputs``, remembered: the result's output list is shared.
+
+    Shape rules depend on nothing else, and designs repeat one block on one input again and again (the units of
+    a ResNet, the layers of a transformer), so after an edit most blocks find their answer here.
+    """
+    try:
+        key = (spec.kind, tuple(params.items()), tuple(inputs))
+        known = _KNOWN_RESULTS.get(key)
+    except TypeError:  # a list among the parameters (an Input's shape): worked out each time
+        key = known = None
+    if known is None:
+        try:
+            known = spec.infer_shapes(dict(params), inputs)
+        except BlockError as exc:
+            known = exc
+        if key is not None:
+            if len(_KNOWN_RESULTS) >= KNOWN_RESULTS_KEPT:
+                _KNOWN_RESULTS.clear()
+            _KNOWN_RESULTS[key] = known
+    return known
 
 
 def cycle_problems(design: DesignGraph) -> list[Problem]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from designer.core.design import DesignGraph
-from designer.core.inference import DesignReport, infer
+from designer.core.incremental import IncrementalInference
+from designer.core.inference import DesignReport
 from designer.core.project import Project
 from designer.core.project_file import save_project
 from designer.core.summary import Summary, summarize
@@ -23,16 +24,21 @@ _EVENT_NAMES = (
     "batch_ended",
 )
 """The changes that can alter shapes and problems (a move cannot)."""
+SUMMARY_DELAY_MS = 50
+"""How long the summary waits after an edit: the canvas is painted first, and a burst of edits counts once."""
 
 
 class Document(QObject):
-    """Holds a project while it is edited and keeps its inference report up to date.
+    """Holds a project while it is edited and keeps its inference report and summary up to date.
 
-    The report is recomputed after every change to the design (inference is fast), then
-    ``report_changed`` is emitted so that the canvas, inspector and problem list can follow.
+    The report follows every change to the design at once (only what the change reaches is inferred
+    again), then ``report_changed`` is emitted so that the canvas, inspector and problem list can follow.
+    The summary (parameters, FLOPs, memory) costs more: it is worked out once the edits pause, then
+    ``summary_changed`` is emitted; until then :attr:`summary` is the one before the edits.
     """
 
     report_changed = Signal()
+    summary_changed = Signal()
 
     def __init__(
         self, project: Project, path: str | Path | None = None, parent: QObject | None = None, unsaved: bool = False
@@ -44,8 +50,13 @@ class Document(QObject):
         self.undo_stack = QUndoStack(self)
         if unsaved:
             self.undo_stack.resetClean()
-        self.report: DesignReport = infer(project.design)
+        self._inference = IncrementalInference(project.design)
+        self.report: DesignReport = self._inference.report
         self.summary: Summary = summarize(project.design, self.report)
+        self._summary_timer = QTimer(self)
+        self._summary_timer.setSingleShot(True)
+        self._summary_timer.setInterval(SUMMARY_DELAY_MS)
+        self._summary_timer.timeout.connect(self._update_summary)
         for name in _EVENT_NAMES:
             getattr(project.design.events, name).connect(self._on_design_changed)
 
@@ -74,10 +85,19 @@ class Document(QObject):
         """Stop following the design, before this document is dropped."""
         for name in _EVENT_NAMES:
             getattr(self.design.events, name).disconnect(self._on_design_changed)
+        self._inference.detach()
+        self._summary_timer.stop()
 
     def _on_design_changed(self, *_: object) -> None:
         if self.design.in_batch:
             return  # once, at the batch's end
-        self.report = infer(self.design)
-        self.summary = summarize(self.design, self.report)
+        report = self._inference.update()
+        if report is self.report:
+            return
+        self.report = report
         self.report_changed.emit()
+        self._summary_timer.start()  # (again): one summary after a burst of edits
+
+    def _update_summary(self) -> None:
+        self.summary = summarize(self.design, self.report)
+        self.summary_changed.emit()

@@ -44,8 +44,10 @@ class Inspector(QScrollArea):
         """Follow a (new) document; the selection starts empty."""
         if self.editor is not None:
             self.editor.document.report_changed.disconnect(self.refresh)
+            self.editor.document.summary_changed.disconnect(self._show_info)
         self.editor = editor
         editor.document.report_changed.connect(self.refresh)
+        editor.document.summary_changed.connect(self._show_info)
         self.show_block(None)
 
     @property
@@ -95,6 +97,11 @@ class Inspector(QScrollArea):
         problems = report.problems_of(self.block_id)
         self.problems.setVisible(bool(problems))
         self.problems.setText("<br>".join(html.escape(str(p).split(": ", 1)[-1]) for p in problems))
+
+    def _show_info(self) -> None:
+        """The output, parameters and FLOPs line, once the summary has caught up with the edits."""
+        if self.editor is not None and self.block_id is not None and self.block_id in self.editor.design:
+            self.info.setText(self._info_text())
 
     # ---- building the page ----------------------------------------------------------------
     def _build(self, block_id: str) -> None:

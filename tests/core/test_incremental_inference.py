@@ -200,3 +200,20 @@ def test_detach_stops_following():
     inference.detach()
     design.add_block("ReLU")
     assert inference.update() is inference.report
+
+
+def test_blocks_alike_share_one_worked_out_result_but_keep_their_own_problems():
+    design = DesignGraph()
+    (image,) = chain(design, image_input([3, 8, 8]))
+    first = chain(design, ("Conv2d", {"out_channels": 4, "kernel_size": 9}), ("Output", {}), start=image)[0]
+    second = chain(design, ("Conv2d", {"out_channels": 4, "kernel_size": 9}), ("Output", {}), start=image)[0]
+    report = infer(design)
+    assert [(p.block, p.message) for p in report.errors] == [
+        ("conv2d_1", "the 9-wide kernel is larger than its input (8×8)"),
+        ("conv2d_2", "the 9-wide kernel is larger than its input (8×8)"),
+    ]
+    design.set_param(first, "kernel_size", 3)
+    design.set_param(second, "kernel_size", 3)
+    report = infer(design)
+    assert report.outputs[first] is report.outputs[second]  # one result, worked out once
+    assert report.params[first] == report.params[second] and report.params[first] is not report.params[second]

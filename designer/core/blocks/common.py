@@ -30,19 +30,22 @@ def divisors(n: int, limit: int = 16) -> str:
 
 def expect_spatial(ctx: ShapeContext, dims: int) -> None:
     """Refuse inputs that are not N×C×L (``dims`` 1) or N×C×H×W (``dims`` 2), with the usual fixes."""
-    if ctx.x.rank == 2:
-        fix = "add a Reshape block to give the features a channel and spatial layout"
-    elif dims == 1 and ctx.x.rank == 4:
-        fix = "use the 2d version of this block for images"
-    elif dims == 2 and ctx.x.rank == 3:
-        fix = "use the 1d version of this block for N×C×L signals, or a Reshape to N×C×H×W"
-    else:
-        fix = None
-    ctx.expect_rank((dims + 2,), LAYOUT[dims], fix)
+    rank = ctx.x.rank
+    if rank != dims + 2:  # the fixes are worked out only for a refusal: this runs for most blocks after every edit
+        if rank == 2:
+            fix = "add a Reshape block to give the features a channel and spatial layout"
+        elif dims == 1 and rank == 4:
+            fix = "use the 2d version of this block for images"
+        elif dims == 2 and rank == 3:
+            fix = "use the 1d version of this block for N×C×L signals, or a Reshape to N×C×H×W"
+        else:
+            fix = None
+        ctx.expect_rank((dims + 2,), LAYOUT[dims], fix)
     ctx.expect_float()
 
 
 def check_positive(ctx: ShapeContext, sizes: list[Dim], what: str, fix: str) -> None:
     """Refuse a layer whose window leaves nothing of its input."""
-    if any(is_fixed(s) and s < 1 for s in sizes):
-        ctx.fail(f"{what} is larger than its input ({format_shape(ctx.x.sample[1:])})", fix)
+    for size in sizes:
+        if is_fixed(size) and size < 1:
+            ctx.fail(f"{what} is larger than its input ({format_shape(ctx.x.sample[1:])})", fix)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import math
+from functools import cache, lru_cache
+from typing import NamedTuple
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker, QPen
+from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsPathItem,
     QGraphicsSceneHoverEvent,
-    QGraphicsSimpleTextItem,
     QStyleOptionGraphicsItem,
     QWidget,
 )
@@ -59,16 +60,18 @@ def _return_curve(start: QPointF, end: QPointF) -> QPainterPath:
 
 
 class EdgeLabel(QGraphicsPathItem):
-    """The shape of the tensor on an edge, e.g. ``N×64×5×5``, on a small rounded tag."""
+    """The shape of the tensor on an edge, e.g. ``N×64×5×5``, on a small rounded tag.
+
+    An edit can relabel thousands of edges, so a new text costs little: the text is drawn here rather than
+    laid out by a child text item, and tags as wide share one outline (the scene has no new geometry to index).
+    """
 
     def __init__(self, parent: QGraphicsItem) -> None:
         super().__init__(parent)
         self.setPen(QPen(theme.EDGE_LABEL_BORDER, 1.0))
         self.setBrush(theme.EDGE_LABEL_FILL)
-        self._text = QGraphicsSimpleTextItem(self)
-        self._text.setFont(theme.font(7.5))
-        self._text.setBrush(theme.TEXT)
-        self._shown = ""  # kept on the Python side: asking Qt costs more than the comparison, for 2,000 edges
+        self._shown = ""
+        self._tag: Tag | None = None
 
     def text(self) -> str:
         return self._shown
@@ -77,13 +80,45 @@ class EdgeLabel(QGraphicsPathItem):
         if text == self._shown:
             return
         self._shown = text
-        self._text.setText(text)
-        rect = self._text.boundingRect()
-        box = QRectF(-rect.width() / 2 - 5, -rect.height() / 2 - 1.5, rect.width() + 10, rect.height() + 3)
-        self._text.setPos(box.left() + 5, box.top() + 1.5)
-        path = QPainterPath()
-        path.addRoundedRect(box, box.height() / 2, box.height() / 2)
-        self.setPath(path)
+        tag = _tag(_text_width(text))
+        if tag is not self._tag:
+            self._tag = tag
+            self.setPath(tag.outline)
+        self.update()
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        super().paint(painter, option, widget)
+        if self._tag is not None:
+            painter.setFont(_label_font())
+            painter.setPen(theme.TEXT)
+            painter.drawText(self._tag.text_box, Qt.AlignmentFlag.AlignCenter, self._shown)
+
+
+class Tag(NamedTuple):
+    outline: QPainterPath
+    """A rounded box centred on the origin."""
+    text_box: QRectF
+    """Where the text goes in it."""
+
+
+@cache
+def _label_font() -> QFont:
+    return theme.font(7.5)
+
+
+@lru_cache(maxsize=4096)
+def _text_width(text: str) -> int:
+    return math.ceil(QFontMetricsF(_label_font()).horizontalAdvance(text))
+
+
+@cache
+def _tag(width: int) -> Tag:
+    """The tag around a text ``width`` pixels wide."""
+    height = QFontMetricsF(_label_font()).height()
+    box = QRectF(-width / 2 - 5, -height / 2 - 1.5, width + 10, height + 3)
+    outline = QPainterPath()
+    outline.addRoundedRect(box, box.height() / 2, box.height() / 2)
+    return Tag(outline, box.adjusted(5, 1.5, -5, -1.5))
 
 
 class EdgeItem(QGraphicsPathItem):
@@ -112,10 +147,10 @@ class EdgeItem(QGraphicsPathItem):
         """Show the tensor shape flowing along the edge; empty hides the tag."""
         if text == self._shape_text:
             return
+        if bool(text) != bool(self._shape_text):
+            self.label.setVisible(bool(text))
         self._shape_text = text
         self.label.set_text(text)
-        self.label.setVisible(bool(text))
-        self.setToolTip(f"{text}" if text else "shape unknown: see the problems list")
 
     def shape(self) -> QPainterPath:
         stroker = QPainterPathStroker()
@@ -135,6 +170,8 @@ class EdgeItem(QGraphicsPathItem):
 
     def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
         self._hovered = True
+        # Set here rather than with every new shape: an edit may relabel thousands of edges.
+        self.setToolTip(self._shape_text or "shape unknown: see the problems list")
         self.update()
 
     def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:

@@ -6,6 +6,8 @@ that the window hands to the editor, which pushes undo commands; the scene then 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPainterPath
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
@@ -130,10 +132,12 @@ class DesignScene(QGraphicsScene):
             if block_id in self.blocks and problems.get(block_id) != self._problems.get(block_id):
                 self.blocks[block_id].set_problems(problems.get(block_id, []))
         self._problems = problems
-        for block_id in report.outputs_changed_since(shown):
-            for connection in self._edges_at.get(block_id, ()):
-                if connection.source == block_id:
-                    self.edges[connection].set_shape_text(self._shape_text(connection))
+        changed = report.outputs_changed_since(shown)
+        if changed:
+            texts = self._port_texts(changed)
+            for connection, edge in self.edges.items():
+                if connection.source in changed:
+                    edge.set_shape_text(texts.get((connection.source, connection.source_port), ""))
 
     def _on_block_added(self, block_id: str) -> None:
         item = BlockItem(self.design.block(block_id), self._on_item_moved)
@@ -196,13 +200,18 @@ class DesignScene(QGraphicsScene):
 
     def _shape_text(self, connection: Connection) -> str:
         """The tensor shape on ``connection`` as the latest report knows it, or nothing."""
-        types = self.document.report.outputs.get(connection.source)
-        if types is None:
-            return ""
-        # The source item's block is current; the report may be from before a batch of edits.
-        outputs = self.blocks[connection.source].block.spec.outputs
-        index = outputs.index(connection.source_port)
-        return str(types[index]) if index < len(types) else ""
+        return self._port_texts([connection.source]).get((connection.source, connection.source_port), "")
+
+    def _port_texts(self, block_ids: Iterable[str]) -> dict[tuple[str, str], str]:
+        """The tensor shape at each output port of ``block_ids`` that the latest report knows, by (block, port)."""
+        outputs, texts = self.document.report.outputs, {}
+        for block_id in block_ids:
+            types = outputs.get(block_id)
+            if types is not None and block_id in self.blocks:
+                # The item's block is current; the report may be from before a batch of edits.
+                for port, type_ in zip(self.blocks[block_id].block.spec.outputs, types, strict=False):
+                    texts[block_id, port] = str(type_)
+        return texts
 
     def _refresh_ports(self, connection: Connection) -> None:
         """Fill the ports at both ends of ``connection`` when they are in use."""
