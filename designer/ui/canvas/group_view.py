@@ -35,6 +35,7 @@ class GroupView:
         self.design.events.batch_ended.connect(self._on_batch_ended)
         scene.geometry_changed.connect(self._layout_timer.start)
         scene.document.report_changed.connect(self._count)
+        scene.document.summary_changed.connect(self._count)  # parameters come from the summary
         self.refresh()
 
     @property
@@ -45,6 +46,7 @@ class GroupView:
         self.design.groups.changed.disconnect(self._on_groups_changed)
         self.design.events.batch_ended.disconnect(self._on_batch_ended)
         self.scene.document.report_changed.disconnect(self._count)
+        self.scene.document.summary_changed.disconnect(self._count)
 
     # ---- questions the scene asks -------------------------------------------------------------
     def box_of(self, block_id: str) -> GroupBoxItem | None:
