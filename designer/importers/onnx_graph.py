@@ -118,29 +118,10 @@ class OnnxGraph:
         For results whose size comes from arithmetic on sizes, which shape inference leaves open. A size that
         follows the batch is written ``N`` (or ``k·N``); ``sample_sizes`` fixes the other open input sizes.
         """
-        import onnxruntime
-
-        samples = [self._example_size(i, sample_sizes) for i in self.inputs]
-        if None in samples or 3 * sum(samples) > MAX_PROBE_VALUES:  # type: ignore[operator]
-            self.notes.append("the model's inputs are too big to run it and measure the sizes ONNX leaves open")
-            return {}
-        model = onnx.ModelProto()
-        model.CopyFrom(self.model)
-        known = {o.name for o in model.graph.output}
-        model.graph.output.extend(helper.make_empty_tensor_value_info(n) for n in names if n not in known)
-        runs: list[dict[str, np.ndarray]] = []
         try:
-            options = onnxruntime.SessionOptions()
-            options.log_severity_level = 4  # what goes wrong is reported once, below, not logged on the way
-            session = onnxruntime.InferenceSession(
-                model.SerializeToString(), options, providers=["CPUExecutionProvider"]
-            )
-            outputs = [o.name for o in session.get_outputs()]
-            for batch in (2, 3):
-                feeds = {i.name: self._example(i, batch, sample_sizes) for i in self.inputs}
-                runs.append(dict(zip(outputs, session.run(None, feeds), strict=True)))
-        except Exception as exc:  # onnxruntime raises its own types; the caller reports the open shapes
-            self.notes.append(f"running the model to learn its sizes failed: {str(exc).splitlines()[0]}")
+            runs = self.run(names, (2, 3), sample_sizes)
+        except ValueError as exc:
+            self.notes.append(f"{exc}, so the sizes ONNX leaves open could not be measured")
             return {}
         for name in names:
             first, second = runs[0].get(name), runs[1].get(name)
@@ -148,6 +129,35 @@ class OnnxGraph:
             if same and first.size <= MAX_MEASURED and np.array_equal(first, second) and name not in self.outputs:
                 self._constants[name] = first  # size arithmetic: the same whatever the batch and the data
         return {name: _batch_shape(runs[0][name].shape, runs[1][name].shape) for name in names if name in runs[0]}
+
+    def run(
+        self, names: list[str], batches: tuple[int, ...], sample_sizes: dict[str, int]
+    ) -> list[dict[str, np.ndarray]]:
+        """The values of ``names`` (and the outputs) when the model runs in ONNX Runtime on seeded random inputs,
+        once per batch size; ``sample_sizes`` fixes the open input sizes. A ValueError says why it could not run."""
+        import onnxruntime
+
+        samples = [self._example_size(i, sample_sizes) for i in self.inputs]
+        if None in samples or max(batches) * sum(samples) > MAX_PROBE_VALUES:  # type: ignore[operator]
+            raise ValueError("the model's inputs are too big to run it")
+        model = onnx.ModelProto()
+        model.CopyFrom(self.model)
+        known = {o.name for o in model.graph.output}
+        model.graph.output.extend(helper.make_empty_tensor_value_info(n) for n in names if n not in known)
+        runs: list[dict[str, np.ndarray]] = []
+        try:
+            options = onnxruntime.SessionOptions()
+            options.log_severity_level = 4  # what goes wrong is reported once, by the caller, not logged on the way
+            session = onnxruntime.InferenceSession(
+                model.SerializeToString(), options, providers=["CPUExecutionProvider"]
+            )
+            outputs = [o.name for o in session.get_outputs()]
+            for batch in batches:
+                feeds = {i.name: self._example(i, batch, sample_sizes) for i in self.inputs}
+                runs.append(dict(zip(outputs, session.run(None, feeds), strict=True)))
+        except Exception as exc:  # onnxruntime raises its own types
+            raise ValueError(f"running the model failed: {str(exc).splitlines()[0]}") from None
+        return runs
 
     def _example_size(self, graph_input: onnx.ValueInfoProto, sizes: dict[str, int]) -> int | None:
         shape = self.shapes.get(graph_input.name)

@@ -11,8 +11,13 @@ import onnx
 import torch
 
 from designer.importers import onnx_recurrent as rnn
+from designer.importers.grouping import onnx_module_path
+from designer.importers.onnx_attention import self_attention
+from designer.importers.onnx_composite import Composite, Finder
 from designer.importers.onnx_patterns import exact_gelu
+from designer.importers.onnx_patterns import local_response_norm as written_out_lrn
 from designer.importers.onnx_recurrent import View
+from designer.importers.result import ModelImportError
 
 if TYPE_CHECKING:
     from designer.importers.onnx_import import NodeContext, OnnxImporter
@@ -113,7 +118,7 @@ def matmul(ctx: NodeContext) -> bool:
 def _merge(kind: str) -> Handler:
     def handler(ctx: NodeContext) -> bool:
         ports = [ctx.port(i) for i in range(len(ctx.node.input))]
-        shapes = {ctx.importer.raw_shape(name) for name in ctx.node.input}
+        shapes = {_listed(ctx.importer.designer_shape(name)) for name in ctx.node.input}
         if None in ports or len(shapes) != 1 or None in shapes or not 1 <= len(ports) <= 16:
             return False
         if len(ports) == 1:
@@ -124,6 +129,10 @@ def _merge(kind: str) -> Handler:
         return True
 
     return handler
+
+
+def _listed(shape: list[int | str] | None) -> tuple[int | str, ...] | None:
+    return None if shape is None else tuple(shape)
 
 
 def concat(ctx: NodeContext) -> bool:
@@ -411,9 +420,43 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
+COMPOSITES: dict[str, Finder] = {"Softmax": self_attention, "Div": written_out_lrn}
+"""Layers written out as many nodes, found from the node at their heart (see designer.importers.onnx_composite)."""
+
+
+def handler_for(importer: OnnxImporter, node: onnx.NodeProto) -> Handler | None:
+    """How to map ``node``: as the last node of a layer written out, by its operator's handler, or not at all."""
+    found = importer.composites.get(node.output[0]) if node.output else None
+    if found is not None:
+        return lambda ctx: composite(ctx, found)
+    return HANDLERS.get(node.op_type) if node.domain in ("", "ai.onnx") else None
+
+
+def composite(ctx: NodeContext, found: Composite) -> bool:
+    """One block for a layer written out as many nodes, fed by the tensor the first of them reads."""
+    importer = ctx.importer
+    source = importer.value(found.source)
+    if not isinstance(source, tuple):
+        raise ModelImportError(f"{found.name}: the {found.what} reads a tensor in a layout Designer has no block for")
+    graph = importer.graph
+    labels = [graph.label(i) for i in found.nodes if i != ctx.index]
+    what = f"{found.what}, {len(found.nodes)} nodes"
+    block = importer.builder.add(found.kind, found.name, found.params, [source], ctx.label, what)
+    importer.builder.set_weights(block, found.weights)
+    importer.builder.paths[block] = onnx_module_path(ctx.node)
+    ctx.set_output(0, (block, "out"))
+    importer.produced[block] = found.result
+    importer.report.folded += labels
+    return True
+
+
 def data_inputs(importer: OnnxImporter, node: onnx.NodeProto) -> list[str]:
-    """The inputs a node needs imported: a Reshape that keeps the batch needs no size arithmetic, and a
-    recurrent node with a zero initial state needs only its sequence and weights."""
+    """The inputs a node needs imported: the last node of a layer written out needs only the layer's input, a
+    Reshape that keeps the batch needs no size arithmetic, and a recurrent node with a zero initial state needs
+    only its sequence and weights."""
+    found = importer.composites.get(node.output[0]) if node.output else None
+    if found is not None:
+        return [found.source]
     if node.op_type == "Reshape" and (
         reshape_target(importer, node) is not None or reshape_constant(importer, node) is not None
     ):

@@ -1,0 +1,165 @@
+"""Attention as torch's exporters write it out (MatMul, Transpose, Reshape, Softmax, …) imported as SelfAttention
+blocks with their weights: nothing left as ONNX operators, the same outputs as onnxruntime, trainable, exportable."""
+
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from designer.importers.onnx_import import import_onnx
+from tests.importers.models import perturbed
+from tests.importers.written_out import (
+    assert_computes_like_onnxruntime,
+    assert_exports_again,
+    export,
+    kinds,
+    train_one_step,
+)
+
+SAMPLE = (5, 4)
+
+
+class AttentionClassifier(nn.Module):
+    """nn.MultiheadAttention with a residual connection and layer norm, then a classifier over every position."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.embed = nn.Linear(4, 16)
+        self.attention = nn.MultiheadAttention(16, 4, batch_first=True)
+        self.norm = nn.LayerNorm(16)
+        self.fc = nn.Linear(16 * 5, 3)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.embed(x)
+        attended, _ = self.attention(h, h, h, need_weights=False)
+        return self.fc(torch.flatten(self.norm(h + attended), 1))
+
+
+class Encoder(nn.Module):
+    """A 2-layer nn.TransformerEncoder."""
+
+    def __init__(self, norm_first: bool) -> None:
+        super().__init__()
+        self.embed = nn.Linear(4, 16)
+        layer = nn.TransformerEncoderLayer(16, 2, 32, batch_first=True, norm_first=norm_first)
+        self.encoder = nn.TransformerEncoder(layer, 2, enable_nested_tensor=False)
+        self.fc = nn.Linear(16 * 5, 3)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(torch.flatten(self.encoder(self.embed(x)), 1))
+
+
+class HandWritten(nn.Module):
+    """Separate query, key and value projections, heads split by view and transpose, scaled_dot_product_attention."""
+
+    def __init__(self, causal: bool = False) -> None:
+        super().__init__()
+        self.embed = nn.Linear(4, 16)
+        self.query, self.key, self.value = nn.Linear(16, 16), nn.Linear(16, 16), nn.Linear(16, 16)
+        self.out = nn.Linear(16, 16)
+        self.fc = nn.Linear(16 * 5, 3)
+        self.causal = causal
+
+    def heads(self, x: torch.Tensor) -> torch.Tensor:
+        return x.view(x.shape[0], x.shape[1], 2, 8).transpose(1, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.embed(x)
+        q, k, v = self.heads(self.query(h)), self.heads(self.key(h)), self.heads(self.value(h))
+        mixed = F.scaled_dot_product_attention(q, k, v, is_causal=self.causal)
+        return self.fc(torch.flatten(self.out(mixed.transpose(1, 2).reshape(h.shape)), 1))
+
+
+MODELS = {
+    "multihead": (AttentionClassifier, 1),
+    "encoder-post-norm": (lambda: Encoder(norm_first=False), 2),
+    "encoder-pre-norm": (lambda: Encoder(norm_first=True), 2),
+    "hand-written": (HandWritten, 1),
+    "hand-written-causal": (lambda: HandWritten(causal=True), 1),
+}
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("attention")
+    files = {}
+    for name, (build, _) in MODELS.items():
+        torch.manual_seed(0)
+        files[name] = export(perturbed(build()), SAMPLE, folder / f"{name}.onnx")
+    return files
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_attention_becomes_self_attention_blocks(exported, name):
+    result = import_onnx(exported[name])
+    found = kinds(result)
+    assert found["SelfAttention"] == MODELS[name][1]
+    assert "OnnxOp" not in found and not result.report.kept
+    assert_computes_like_onnxruntime(result, exported[name], SAMPLE)
+    gradients = train_one_step(result, SAMPLE, "SelfAttention")
+    assert any(n.endswith("in_proj_weight") for n in gradients) and any("out_proj" in n for n in gradients)
+
+
+def test_what_the_blocks_are_read_as(exported):
+    design = import_onnx(exported["encoder-pre-norm"]).project.design
+    blocks = [b for b in design.blocks() if b.kind == "SelfAttention"]
+    assert [b.name for b in blocks] == ["encoder_layers_0_self_attn", "encoder_layers_1_self_attn"]
+    assert {(b.params["num_heads"], b.params["causal"]) for b in blocks} == {(2, False)}
+    assert {b.kind for b in design.blocks()} == {
+        "Input", "Linear", "LayerNorm", "SelfAttention", "Add", "ReLU", "Flatten", "Output"
+    }  # fmt: skip
+    causal = import_onnx(exported["hand-written-causal"]).project.design
+    assert [(b.params["num_heads"], b.params["causal"]) for b in causal.blocks() if b.kind == "SelfAttention"] == [
+        (2, True)
+    ]
+
+
+def test_the_weights_are_those_of_the_model(exported):
+    torch.manual_seed(0)
+    model = perturbed(AttentionClassifier())
+    result = import_onnx(exported["multihead"])
+    for key, value in model.attention.state_dict().items():
+        torch.testing.assert_close(result.weights[f"attention.{key}"], value)
+
+
+def test_the_import_exports_again_and_that_file_imports_back(exported, tmp_path):
+    """Designer's export goes through torch's dynamo exporter, which writes attention out its own way."""
+    again = assert_exports_again(import_onnx(exported["encoder-post-norm"]), tmp_path)
+    result = import_onnx(again)
+    assert kinds(result)["SelfAttention"] == 2 and "OnnxOp" not in kinds(result)
+    assert_computes_like_onnxruntime(result, again, SAMPLE)
+
+
+class Masked(AttentionClassifier):
+    """Each position sees only itself and its neighbours: a mask SelfAttention does not have."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.embed(x)
+        band = torch.ones(5, 5, dtype=torch.bool).triu(2) | torch.ones(5, 5, dtype=torch.bool).tril(-2)
+        attended, _ = self.attention(h, h, h, need_weights=False, attn_mask=band)
+        return self.fc(torch.flatten(self.norm(h + attended), 1))
+
+
+class WeightsUsed(AttentionClassifier):
+    """The attention weights are used besides the attention's result."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.embed(x)
+        attended, weights = self.attention(h, h, h)
+        return self.fc(torch.flatten(self.norm(h + attended + weights[:, :, :1]), 1))
+
+
+@pytest.mark.parametrize(
+    ("build", "reason"),
+    [
+        (Masked, "its mask is not the causal one, the only mask SelfAttention has; largest difference"),
+        (WeightsUsed, "its attention weights are used for more than weighing the values"),
+    ],
+)
+def test_attention_without_a_block_is_kept_and_the_report_says_why(build, reason, tmp_path):
+    torch.manual_seed(0)
+    path = export(perturbed(build()), SAMPLE, tmp_path / "variant.onnx")
+    result = import_onnx(path)
+    assert "SelfAttention" not in kinds(result) and result.report.kept
+    assert any(reason in line for line in result.report.lines())
+    assert_computes_like_onnxruntime(result, path, SAMPLE)
