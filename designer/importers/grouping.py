@@ -79,13 +79,15 @@ def add_groups(design: DesignGraph, paths: Mapping[str, str | None]) -> None:
 
 
 def _inherited(design: DesignGraph, paths: Mapping[str, str | None]) -> dict[str, str]:
-    """Each block's path; a block of unknown path takes the module its inputs share (an Add after two branches)."""
+    """Each block's path; a block of unknown path takes its inputs' path when all are in one top-level module (the
+    longest of theirs), else none."""
     known: dict[str, str] = {}
     for block in design.blocks():  # an import adds each block after its inputs
         path = paths.get(block.id, "" if block.kind in _LOOSE_KINDS else None)
         if path is None:
             around = [known.get(c.source, "").split(".") for c in design.incoming(block.id).values()]
-            path = ".".join(_shared_start(around)) if around else ""
+            # A merge of one unit's branch with the unit before (a residual Add) belongs to the branch's unit.
+            path = ".".join(max(around, key=len) if len(_shared_start(around)) else _shared_start(around))
         known[block.id] = path
     return known
 

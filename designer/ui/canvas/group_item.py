@@ -17,10 +17,14 @@ from designer.ui import theme
 
 BOX_WIDTH = theme.BLOCK_WIDTH + 34.0
 BOX_HEIGHT = 62.0
-FRAME_PAD = 14.0
 TITLE_HEIGHT = 22.0
-"""The frame's name tag sits in this much room above its blocks."""
+FRAME_PAD = (44.0, 14.0 + TITLE_HEIGHT, 44.0, 22.0)
+"""Room round each block of an expanded group (left, top, right, bottom): the name tag fits above a block, and the
+rooms of neighbours in a laid-out row or column meet, so that they are framed together."""
+NESTED_PAD = 10.0
+"""How much further out a frame goes than the frame of a group inside it."""
 _BUTTON = 16.0
+_ROW = 60.0
 
 Toggle = Callable[[str], None]
 
@@ -139,35 +143,50 @@ class GroupBoxItem(QGraphicsItem):
 
 
 class GroupFrameItem(QGraphicsItem):
-    """An expanded group: a rounded frame behind its blocks, with its name and a − that collapses it in a corner."""
+    """An expanded group: a rounded outline around its blocks, with its name and a − that collapses it in a corner.
+
+    The outline follows the blocks: in a layout wrapped into rows a group's blocks need not fill a rectangle, and
+    a frame round their bounding box would seem to hold blocks that are not in the group.
+    """
 
     def __init__(self, name: str, toggle: Toggle) -> None:
         super().__init__()
         self.name = name
         self._toggle = toggle
-        self._rect = QRectF()
+        self._outline = QPainterPath()
+        self._corner = QPointF()
         self.setZValue(-1)
         self.setToolTip(f"group {name}: click − or double-click its name to collapse it")
 
-    def set_rect(self, rect: QRectF) -> None:
-        """Frame ``rect`` (scene coordinates), which leaves room for the name above the blocks."""
-        if rect != self._rect:
-            self.prepareGeometryChange()
-            self._rect = QRectF(rect)
+    def set_pieces(self, pieces: list[QRectF]) -> None:
+        """Outline the union of ``pieces`` (scene rectangles, each with room for the name tag above its blocks)."""
+        path = QPainterPath()
+        path.setFillRule(Qt.FillRule.WindingFill)
+        for piece in pieces:
+            path.addRoundedRect(piece, 12, 12)
+        self.prepareGeometryChange()
+        self._outline = path.simplified()
+        # The first block of the top row: a frame inside reaches a little higher, but its name goes on its own first.
+        first = min(pieces, key=lambda r: (round(r.top() / _ROW), r.left())) if pieces else QRectF()
+        self._corner = first.topLeft()
 
     def rect(self) -> QRectF:
-        return QRectF(self._rect)
+        """The outline's bounding rectangle."""
+        return self._outline.boundingRect()
+
+    def outline(self) -> QPainterPath:
+        return QPainterPath(self._outline)
 
     def title_rect(self) -> QRectF:
-        width = min(self._rect.width() - 8, QFontMetrics(theme.font(8.5, bold=True)).horizontalAdvance(self.name) + 40)
-        return QRectF(self._rect.left() + 4, self._rect.top() + 3, max(width, 40), TITLE_HEIGHT - 6)
+        width = QFontMetrics(theme.font(8.5, bold=True)).horizontalAdvance(self.name) + 40
+        return QRectF(self._corner.x() + 6, self._corner.y() + 5, width, TITLE_HEIGHT - 6)
 
     def button_rect(self) -> QRectF:
         title = self.title_rect()
         return QRectF(title.left() + 3, title.top() + 1, title.height() - 2, title.height() - 2)
 
     def boundingRect(self) -> QRectF:
-        return self._rect.adjusted(-2, -2, 2, 2)
+        return self.rect().united(self.title_rect()).adjusted(-2, -2, 2, 2)
 
     def shape(self) -> QPainterPath:
         """Only the name tag takes clicks: the blocks and the empty canvas behind the frame keep theirs."""
@@ -179,7 +198,7 @@ class GroupFrameItem(QGraphicsItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(group_colour(150), 1.2, Qt.PenStyle.DashLine))
         painter.setBrush(group_colour(18))
-        painter.drawRoundedRect(self._rect, 12, 12)
+        painter.drawPath(self._outline)
         title = self.title_rect()
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(group_colour(40))
@@ -187,9 +206,7 @@ class GroupFrameItem(QGraphicsItem):
         _paint_button(painter, self.button_rect(), "−")
         painter.setPen(theme.TEXT)
         painter.setFont(theme.font(8.5, bold=True))
-        text_rect = title.adjusted(title.height() + 4, 0, -4, 0)
-        name = QFontMetrics(painter.font()).elidedText(self.name, Qt.TextElideMode.ElideMiddle, int(text_rect.width()))
-        painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter, name)
+        painter.drawText(title.adjusted(title.height() + 4, 0, -4, 0), Qt.AlignmentFlag.AlignVCenter, self.name)
 
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self.button_rect().contains(event.pos()):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QPointF, QRectF, QTimer
 
 from designer.core.design import Connection, DesignGraph
-from designer.ui.canvas.group_item import FRAME_PAD, TITLE_HEIGHT, GroupBoxItem, GroupFrameItem
+from designer.ui.canvas.group_item import FRAME_PAD, NESTED_PAD, GroupBoxItem, GroupFrameItem
 
 if TYPE_CHECKING:
     from designer.ui.canvas.scene import DesignScene
@@ -154,23 +154,29 @@ class GroupView:
             if points:
                 xs, ys = [p.x() for p in points], [p.y() for p in points]
                 box.place(QPointF((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2))
-        for group in reversed(list(groups)):
-            frame = self.frames.get(group.name)
-            if frame is None:
-                continue
-            rects = [blocks[b].sceneBoundingRect() for b in group.blocks if b in blocks]
-            for child in groups.children(group.name):
-                inner = self.boxes.get(child) or self.frames.get(child)
-                if inner is not None:
-                    rects.append(inner.sceneBoundingRect())
-            if rects:
-                bounds = QRectF(rects[0])
-                for rect in rects[1:]:
-                    bounds = bounds.united(rect)
-                frame.set_rect(bounds.adjusted(-FRAME_PAD, -FRAME_PAD - TITLE_HEIGHT, FRAME_PAD, FRAME_PAD))
+        for name, frame in self.frames.items():
+            frame.set_pieces(self._pieces(name))
         for connection, edge in self.scene.edges.items():
             if connection.source in self.hidden_in or connection.target in self.hidden_in:
                 self.scene.place_edge(edge)
+
+    def _pieces(self, name: str) -> list[QRectF]:
+        """The rectangles a frame round ``name`` unites: its shown blocks and boxes, each with room, more the deeper."""
+        groups, blocks = self.design.groups, self.scene.blocks
+        pieces: list[QRectF] = []
+        pending = [(name, 0)]
+        while pending:
+            group, depth = pending.pop()
+            extra = NESTED_PAD * depth
+            left, top, right, bottom = (pad + extra for pad in FRAME_PAD)
+            rects = [blocks[b].sceneBoundingRect() for b in groups.get(group).blocks if b in blocks]
+            for child in groups.children(group):
+                if child in self.boxes:
+                    rects.append(self.boxes[child].sceneBoundingRect())
+                elif child in self.frames:
+                    pending.append((child, depth + 1))
+            pieces += [rect.adjusted(-left, -top, right, bottom) for rect in rects]
+        return pieces
 
     def _carry(self, box: GroupBoxItem, shift: QPointF) -> None:
         """A box dragged by ``shift``: its hidden blocks follow, and the scene asks for their move on release."""
