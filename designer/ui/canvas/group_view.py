@@ -121,7 +121,8 @@ class GroupView:
         for connection, edge in self.scene.edges.items():
             if connection.source in touched or connection.target in touched:
                 edge.setVisible(self.scene.detailed and self.shows(connection))
-                self.scene.place_edge(edge)  # back on its ports, or onto a box's side
+                if connection.source not in self.hidden_in and connection.target not in self.hidden_in:
+                    self.scene.place_edge(edge)  # back on its ports (lay_out put those with a hidden end on boxes)
 
     def _sync_items(self, boxes: set[str], frames: set[str]) -> None:
         for items, wanted in ((self.boxes, boxes), (self.frames, frames)):
