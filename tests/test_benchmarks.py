@@ -272,7 +272,7 @@ def test_time_to_accuracy_fails_loudly_when_the_accuracy_is_never_reached(monkey
     monkeypatch.setattr(time_to_accuracy, "engine", lambda *args, **kwargs: None)
     monkeypatch.setattr(time_to_accuracy, "hand_written", lambda *args: None)
     with pytest.raises(SystemExit, match="the engine never reached 97% validation accuracy in 15 epochs"):
-        time_to_accuracy.measure(range(1), "cpu")
+        time_to_accuracy.measure(range(1), 1, "cpu")
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a GPU")
