@@ -1,18 +1,19 @@
 """Fragments: a few blocks and the connections between them, as copied to the clipboard and pasted back.
 
-A fragment is a small :class:`DesignGraph` of its own, written as JSON with the same block and
-connection entries as a project file, and read back with the project loader's checks, so that
-every problem names its place (``blocks[1].params.kernel_size: …``).
+A fragment is a small :class:`DesignGraph` of its own, written as JSON with the same block, connection and
+group entries as a project file (a group comes along when all of its blocks do), and read back with the project
+loader's checks, so that every problem names its place (``blocks[1].params.kernel_size: …``).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from designer.core.design import Block, Connection, DesignGraph
+from designer.core.groups import Group
 from designer.core.project_file import ProjectFileError, design_to_json, parse_json, read_design
 
 FORMAT = "designer-fragment"
@@ -29,10 +30,13 @@ class PastePlan:
 
     blocks: list[Block]
     connections: list[Connection]
+    groups: list[Group] = field(default_factory=list)
+    """Groups of the pasted blocks, each after the group it sits in, with names free in the design."""
 
 
 def extract(design: DesignGraph, block_ids: Iterable[str]) -> DesignGraph:
-    """The chosen blocks, with their ids, names, params and positions, and the connections among them."""
+    """The chosen blocks, with their ids, names, params and positions, the connections among them, and the groups
+    all of whose blocks are chosen."""
     chosen = set(block_ids)
     fragment = DesignGraph()
     for block in design.blocks():
@@ -41,6 +45,10 @@ def extract(design: DesignGraph, block_ids: Iterable[str]) -> DesignGraph:
     for connection in design.connections():
         if connection.source in fragment and connection.target in fragment:
             fragment.connect(connection)
+    for group in design.groups:
+        if design.groups.members(group.name) <= chosen:
+            parent = group.parent if group.parent in fragment.groups else None
+            fragment.groups.add(replace(group, parent=parent))
     return fragment
 
 
@@ -83,7 +91,15 @@ def plan_paste(design: DesignGraph, fragment: DesignGraph, offset: tuple[float, 
     connections = [
         Connection(new_ids[c.source], c.source_port, new_ids[c.target], c.target_port) for c in fragment.connections()
     ]
-    return PastePlan([trial.block(b) for b in new_ids.values()], connections)
+    new_names: dict[str, str] = {}
+    groups = []
+    for group in fragment.groups:
+        name = group.name if group.name not in trial.groups else trial.groups.unique_name(group.name)
+        new_names[group.name] = name
+        parent = None if group.parent is None else new_names[group.parent]
+        groups.append(Group(name, frozenset(new_ids[b] for b in group.blocks), parent, group.collapsed))
+        trial.groups.add(groups[-1])
+    return PastePlan([trial.block(b) for b in new_ids.values()], connections, groups)
 
 
 def centre(fragment: DesignGraph) -> tuple[float, float]:

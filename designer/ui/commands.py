@@ -184,7 +184,7 @@ class SetProjectSetting(QUndoCommand):
 
 
 class PlaceBlocks(QUndoCommand):
-    """Add prepared blocks and connections (a paste or a duplicate); undo removes them again."""
+    """Add prepared blocks, connections and groups (a paste or a duplicate); undo removes them again."""
 
     def __init__(self, design: DesignGraph, plan: PastePlan, text: str) -> None:
         super().__init__(text)
@@ -196,9 +196,13 @@ class PlaceBlocks(QUndoCommand):
                 self._design.add_block(b.kind, b.name, b.params, b.position, block_id=b.id)
             for connection in self._plan.connections:
                 self._design.connect(connection)
+            for group in self._plan.groups:
+                self._design.groups.add(group)
 
     def undo(self) -> None:
         with self._design.batch():
+            for group in reversed(self._plan.groups):
+                self._design.groups.remove(group.name)
             for b in reversed(self._plan.blocks):
                 self._design.remove_block(b.id)
 

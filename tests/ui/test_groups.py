@@ -2,6 +2,7 @@
 saved and reopened; Find Block reveals a block inside a collapsed group."""
 
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QGuiApplication
 
 from designer.core.design import Connection
 from designer.core.project_file import load_project
@@ -164,3 +165,21 @@ def test_find_block_lists_kinds_too_and_escape_changes_nothing(window, qtbot):
     assert popup.visible_names() == ["conv1", "conv2"]
     qtbot.keyClick(popup.search, Qt.Key.Key_Escape)
     assert not popup.isVisible() and window.document.undo_stack.count() == 0
+
+
+def test_copying_a_collapsed_group_pastes_a_collapsed_copy_and_undo_takes_it_away(window):
+    design, stack = window.document.design, window.document.undo_stack
+    name = group_conv_stage(window)
+    window.editor.set_collapsed([name], True)
+    window.scene.clearSelection()
+    window.scene.groups.boxes[name].setSelected(True)
+    window.clipboard_actions.copy()
+    new_ids = window.clipboard_actions.paste(at=QPointF(400, 1200))
+    assert len(new_ids) == 3 and stack.undoText() == "Paste 3 blocks"
+    copy = design.groups.group_of(new_ids[0])
+    assert copy == f"{name}_1" and design.groups.members(copy) == set(new_ids) and design.groups.get(copy).collapsed
+    assert set(window.scene.groups.boxes) == {name, copy}
+    assert window.scene.selected_block_ids() == new_ids  # selected through its box
+    stack.undo()
+    assert copy not in design.groups and set(window.scene.groups.boxes) == {name}
+    QGuiApplication.clipboard().clear()
