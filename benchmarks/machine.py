@@ -23,6 +23,7 @@ def describe_machine(device: str) -> dict[str, Any]:
         "cpu": cpu_model(),
         "cores": os.cpu_count(),
         "gpu": gpu_name() if device == "cuda" else None,
+        "precision": gpu_precision() if device == "cuda" else "fp32",  # the engine trains in fp32 on the CPU
         "python": platform.python_version(),
         "torch": _version("torch"),
         "pyside6": _version("PySide6", "PySide6-Essentials"),
@@ -48,6 +49,15 @@ def gpu_name() -> str:
     import torch
 
     return torch.cuda.get_device_name(torch.cuda.current_device())
+
+
+def gpu_precision() -> str:
+    """What the engine trains in on this GPU: bf16 where it has it."""
+    import torch
+
+    from benchmarks.devices import precision
+
+    return precision(torch.device("cuda", torch.cuda.current_device()))
 
 
 def _version(*distributions: str) -> str | None:

@@ -54,7 +54,7 @@ def _device_section(run: dict[str, Any]) -> str:
     machine = run["machine"]
     entries = run["benchmarks"]
     if machine["device"] == "cuda":
-        heading = f"On a GPU: {machine['gpu']} (bf16), with {_processor(machine)}"
+        heading = f"On a GPU: {machine['gpu']} ({machine['precision']}), with {_processor(machine)}"
     else:
         heading = f"On the CPU: {_processor(machine)}"
     quick = any(entry.get("quick") for entry in entries.values())

@@ -231,10 +231,10 @@ def test_a_gpu_run_gets_its_own_heading_naming_the_gpu():
     machine = {
         "device": "cuda", "gpu": "NVIDIA H200", "cpu": "Xeon", "cores": 16, "torch": "2.13.0", "python": "3.11.7",
         "pyside6": "6.11.3", "os": "Linux", "date": "2026-11-29T17:00:00+00:00", "commit": "abc1234",
-        "load_average": 0.1,
+        "load_average": 0.1, "precision": "bf16",
     }  # fmt: skip
     row = Row("fwd+bwd step, seed-cnn", "by hand", 0.99, "×", Target("≤", 1.02)).to_json()
-    cpu = {**machine, "device": "cpu", "gpu": None}
+    cpu = {**machine, "device": "cpu", "gpu": None, "precision": "fp32"}
     results = {
         "runs": {
             "cuda": {"machine": machine, "benchmarks": {"model_step": {"quick": False, "rows": [row]}}},
