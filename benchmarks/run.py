@@ -144,19 +144,27 @@ def _run_child_process(command: list[str], timeout: float) -> tuple[bool, str]:
 def run_suite(benchmarks: list[Benchmark], quick: bool, device: str) -> list[Outcome]:
     outcomes = []
     for benchmark in benchmarks:
-        print(f"running {benchmark.name}…", file=sys.stderr, flush=True)
+        print(f"running {benchmark.name}…", end="", file=sys.stderr, flush=True)
         outcomes.append(run_benchmark(benchmark, quick, device))
+        print(f" {outcomes[-1].seconds:.0f} s", file=sys.stderr)
     return outcomes
 
 
 def report(outcomes: list[Outcome]) -> None:
-    """One table of every row, then what broke and what was not run."""
-    print_table([row for outcome in outcomes for row in outcome.rows])
+    """One table of every row, then what broke, what was not run, and the count of each verdict."""
+    rows = [row for outcome in outcomes for row in outcome.rows]
+    print_table(rows)
     for outcome in outcomes:
         if outcome.broken is not None:
             print(f"BROKEN {outcome.name}: {outcome.broken}")
         elif outcome.skipped is not None:
             print(f"not run {outcome.name}: {outcome.skipped}")
+    verdicts = [row.verdict for row in rows]
+    broken = sum(outcome.broken is not None for outcome in outcomes)
+    print(
+        f"{verdicts.count('pass')} targets met, {verdicts.count('fail')} missed, {verdicts.count('report')} reported; "
+        f"{broken} benchmark{'' if broken == 1 else 's'} broken"
+    )
 
 
 def save_results(path: Path, outcomes: list[Outcome], quick: bool, machine: dict[str, Any]) -> None:

@@ -116,6 +116,7 @@ def test_a_run_prints_one_table_and_writes_results_with_the_machine(fakes, capsy
     code, printed, _ = run_main(capsys, (OK,), "--quick", "--out", str(out))
     assert code == 0  # a missed target is reported, not an error
     assert "step, tiny" in printed and "repaint | big" in printed and "fail" in printed
+    assert "1 targets met, 1 missed, 1 reported; 0 benchmarks broken" in printed
     run = json.loads(out.read_text())["runs"]["cpu"]
     machine = run["machine"]
     assert machine["device"] == "cpu" and machine["cores"] >= 1 and machine["cpu"]
