@@ -20,7 +20,8 @@ from designer.importers.builder import DesignBuilder, Port, block_name
 from designer.importers.grouping import add_groups, torch_module_path
 from designer.importers.result import ImportReport, ImportResult, ModelImportError, first_line, unexpected
 from designer.importers.saving import lay_out
-from designer.importers.torch_layers import layer_settings
+from designer.importers.torch_attention import HandWrittenAttention, find_attention
+from designer.importers.torch_layers import layer_settings, layer_stack
 
 _ACTIVATIONS: dict[Any, str] = {
     torch.relu: "ReLU",
@@ -129,6 +130,8 @@ class ModuleImporter:
         self.builder = DesignBuilder(self.report)
         self.values: dict[fx.Node, Port | Partial | None] = {}
         self.problems: list[str] = []
+        self.attention: dict[fx.Node, HandWrittenAttention] = {}
+        """The nodes of hand-written attention, each with the attention it is part of."""
 
     def run(self, input_shape: list[int] | None) -> ImportResult:
         placeholders = [n for n in self.traced.graph.nodes if n.op == "placeholder"]
@@ -139,6 +142,8 @@ class ModuleImporter:
             _ShapeRecorder(self.traced, self.name).run(example)
         except ModelImportError as exc:  # torch's interpreter appends the traced code to the message
             raise ModelImportError(first_line(exc)) from None
+        attention, self.problems = find_attention(self.traced, example, SHAPE)
+        self.attention = {node: found for found in attention for node in found.replaced}
         for node in self.traced.graph.nodes:
             try:
                 self._map(node)
@@ -181,6 +186,9 @@ class ModuleImporter:
 
     # ---- nodes ----------------------------------------------------------------------------------------
     def _map(self, node: fx.Node) -> None:
+        if node in self.attention:
+            self._attention(node, self.attention[node])
+            return
         if node.op == "placeholder":
             return
         if node.op == "output":
@@ -191,6 +199,17 @@ class ModuleImporter:
             self._call(node)
         else:
             self.problems.append(f"{node.name}: {node.op} {node.target} (a tensor kept on the module) has no block")
+
+    def _attention(self, node: fx.Node, attention: HandWrittenAttention) -> None:
+        """One SelfAttention block, given by the out layer, for every node of hand-written attention."""
+        if node is not attention.result:
+            self.report.folded.append(node.name)
+            return
+        inputs = [self._tensor(attention.source)]
+        block = self.builder.add("SelfAttention", attention.name, attention.params, inputs, node.name, "attention")
+        self.builder.paths[block] = torch_module_path(attention.layers[0]).rpartition(".")[0]
+        self.builder.set_weights(block, attention.weights())
+        self.values[node] = (block, "out")
 
     def _tensor(self, node: Any) -> Port:
         value = self.values.get(node) if isinstance(node, fx.Node) else None
@@ -208,6 +227,10 @@ class ModuleImporter:
 
     def _layer(self, node: fx.Node) -> None:
         layer = self.traced.get_submodule(node.target)
+        stack = layer_stack(layer)
+        if stack is not None:
+            self._stack(node, stack)
+            return
         settings = layer_settings(layer)
         if settings is None:
             self.problems.append(f"{node.target}: {type(layer).__name__} with these settings has no Designer block")
@@ -222,6 +245,24 @@ class ModuleImporter:
         self.builder.set_weights(block, layer.state_dict())
         if kind in ("LSTM", "GRU", "RNN", "SelfAttention"):
             self.values[node] = Partial(block, "result")
+
+    def _stack(self, node: fx.Node, stack: list[tuple[str, nn.Module]]) -> None:
+        """One block per layer of a container that runs them one after the other (nn.TransformerEncoder)."""
+        layer = self.traced.get_submodule(node.target)
+        if len(node.args) != 1 or any(v is not None for v in node.kwargs.values()):
+            raise ValueError(f"only {type(layer).__name__} without a mask has blocks")
+        port = self._tensor(node.args[0])
+        for name, part in stack:
+            settings = layer_settings(part)
+            if settings is None:
+                raise ValueError(f"{name}: {type(part).__name__} with these settings has no Designer block")
+            path = f"{node.target}.{name}"
+            kind, params = settings
+            block = self.builder.add(kind, path, params, [port], node.name, type(part).__name__)
+            self.builder.paths[block] = path
+            self.builder.set_weights(block, part.state_dict())
+            port = (block, "out")
+        self.values[node] = port
 
     def _call(self, node: fx.Node) -> None:
         target, args = node.target, node.args

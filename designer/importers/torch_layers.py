@@ -149,6 +149,15 @@ LAYERS: dict[type[nn.Module], Callable[[Any], Settings]] = {
 }
 
 
+def layer_stack(layer: nn.Module) -> list[tuple[str, nn.Module]] | None:
+    """The layers, by their names under it, that a container torch.fx keeps whole runs one after the other:
+    nn.TransformerEncoder's encoder layers and then its final norm. None for any other module."""
+    if not isinstance(layer, nn.TransformerEncoder):
+        return None
+    parts: list[tuple[str, nn.Module]] = [(f"layers.{i}", part) for i, part in enumerate(layer.layers)]
+    return parts + ([("norm", layer.norm)] if layer.norm is not None else [])
+
+
 def layer_settings(layer: nn.Module) -> Settings:
     """The block kind and parameters standing for ``layer``, or None."""
     settings = LAYERS.get(type(layer))
