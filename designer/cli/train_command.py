@@ -34,6 +34,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="continue run folder RUN (its own design snapshot and settings) after its last finished epoch; "
         "--epochs gives the new total",
     )
+    train.add_argument(
+        "--init-weights",
+        metavar="WEIGHTS",
+        help="start from these weights (a .pt state dict, such as the one designer import writes beside its "
+        "project, or a run folder's best.pt) instead of fresh ones; blocks they do not fit keep fresh weights and "
+        "are listed. Replaces the project's init_weights setting; '' starts fresh. Without it a run starts from "
+        "the project's init_weights, or fresh, and says so when FILE.pt lies beside FILE unused",
+    )
     train.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     _register_processes(train)
     train.set_defaults(run=_train)
@@ -58,6 +66,8 @@ def _train(args: argparse.Namespace) -> int:
     project = load_project(args.file)
     if args.resume is not None and not args.resume.is_dir():
         return fail(f"cannot resume {args.resume}: there is no such run folder")
+    if args.resume is not None and args.init_weights is not None:
+        return fail("--init-weights cannot be given with --resume: a resumed run goes on from its own checkpoint")
     from designer.training.distributed import Shard
 
     shard = Shard.from_environment()  # set when torch's launcher started this process
@@ -70,6 +80,8 @@ def _train(args: argparse.Namespace) -> int:
     from designer.training.stopping import StopRequest
 
     overrides = {key: value for key, value in (("epochs", args.epochs), ("device", args.device)) if value}
+    if args.init_weights is not None:
+        overrides["init_weights"] = _init_weights(args.init_weights)
     request = RunRequest(project, args.file, args.out, args.resume, overrides, shard)
     stop = StopRequest()
     with ExitStack() as stack:
@@ -86,6 +98,11 @@ def _train(args: argparse.Namespace) -> int:
         rank = f"process {shard.rank}: " if shard is not None else ""
         return fail(f"{rank}training failed ({last['kind']}): {last['message']}", EXIT_PROBLEMS)
     return 0
+
+
+def _init_weights(given: str) -> str:
+    """``--init-weights`` made absolute: relative to where the command runs, as every path on a command line."""
+    return str(Path(given).resolve()) if given.strip() else ""
 
 
 def _event_sinks(args: argparse.Namespace, stack: ExitStack, stop: Any) -> list[Any] | None:
@@ -121,6 +138,8 @@ def _launch(args: argparse.Namespace, name: str, processes: Any) -> int:
     worker_args = [str(args.file), "--resume" if args.resume else "--out", str(run_path)]
     for option, value in (("--epochs", args.epochs), ("--device", args.device), ("--events", args.events)):
         worker_args += [option, str(value)] if value else []
+    if args.init_weights is not None:
+        worker_args += ["--init-weights", _init_weights(args.init_weights)]
     worker_args += ["--quiet"] if args.quiet else []
     with ExitStack() as stack:
         listeners = _event_sinks(args, stack, StopRequest())

@@ -35,7 +35,13 @@ def read_state_dict(path: Path) -> dict[str, torch.Tensor]:
     """The tensors saved in ``path``, loaded with ``weights_only=True`` so that no code in the file runs."""
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
-    except (pickle.UnpicklingError, zipfile.BadZipFile, RuntimeError, EOFError, OSError) as exc:
+    except (pickle.UnpicklingError, KeyError, IndexError, ValueError, TypeError):
+        # Torch's message for these advises loading unsafely; a file of other bytes fails in the unpickler itself.
+        raise WeightsError(
+            f"{path} is not a weights file torch can read safely: it is not a state dict saved with torch.save, "
+            "or it holds objects besides tensors, which could run code when read"
+        ) from None
+    except (zipfile.BadZipFile, RuntimeError, EOFError, OSError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise WeightsError(f"{path} is not a weights file torch can read safely: {first}") from None
     if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from designer.core.params import ChoiceParam, FloatParam, IntParam, Param, check_section
+from designer.core.params import ChoiceParam, FloatParam, IntParam, Param, TextParam, check_section
 
 OPTIMIZERS = ("adam", "adamw", "sgd")
 SCHEDULES = ("none", "step", "cosine", "one-cycle", "plateau")
@@ -56,6 +56,14 @@ SETTINGS: tuple[Param, ...] = (
         maximum=100_000,
     ),
     IntParam("seed", 0, "Seed of the initial weights, the batch order and dropout.", minimum=0, maximum=2**31 - 1),
+    TextParam(
+        "init_weights",
+        "",
+        "Start from these weights instead of fresh ones: a .pt state dict (such as the one designer import writes "
+        "beside the project) or a run folder (its best.pt), relative to the project file's folder. Blocks the file "
+        "has no fitting weights for keep fresh weights; the run lists them.",
+        empty_means="fresh weights from the seed",
+    ),
     FloatParam(
         "gradient_clipping", 0.0, "Scale gradients down when their total norm exceeds this (0: off).", minimum=0.0
     ),

@@ -14,11 +14,12 @@ import torch
 
 from designer import __version__
 from designer.compiler.compile import compile_design
+from designer.compiler.weights_file import WeightsError
 from designer.core.dataset_settings import resolve_dataset_settings
 from designer.core.inference import infer
 from designer.core.project import Project
 from designer.core.summary import summarize
-from designer.core.training_settings import HIGHER_IS_BETTER, resolve_training_settings
+from designer.core.training_settings import HIGHER_IS_BETTER, TrainingSettingsError, resolve_training_settings
 from designer.training.data import load_dataset
 from designer.training.data.configure import apply_changes, changes_to_fit
 from designer.training.dataset import Dataset
@@ -28,6 +29,7 @@ from designer.training.event_log import EventLog
 from designer.training.loop import DeviceData, Diverged, Trainer, steps_per_epoch
 from designer.training.optimization import Schedule, make_optimizer
 from designer.training.run_folder import BEST, CHECKPOINT, CONFIG, LAST, PROJECT, RunFolder
+from designer.training.starting_weights import load_starting_weights, weights_left_beside
 from designer.training.stopping import StopRequest
 
 if TYPE_CHECKING:
@@ -62,6 +64,8 @@ class Session:
         self.rows: list[dict[str, Any]] = []
         self.warnings: list[str] = []
         self.step_flops = 0
+        self.starting_weights: dict[str, Any] | None = None
+        """What the run's weights started from (see ``StartingWeights.to_json``); ``None`` for fresh weights."""
 
     def execute(self) -> dict[str, Any]:
         project, config = self._project_and_config()
@@ -139,6 +143,10 @@ class Session:
     def _train(
         self, project: Project, dataset: Dataset, model: torch.nn.Module, precision: str, config: dict[str, Any]
     ) -> dict[str, Any]:
+        if self.request.resume:
+            self.starting_weights = config.get("init_weights")
+        else:
+            self.starting_weights = self._load_starting_weights(model, config)
         model.to(self.device)
         data = _to_device(dataset, self.device)
         _check_fit(model, dataset, data)
@@ -161,6 +169,20 @@ class Session:
         for message in self.warnings:
             self.events.emit("warning", message=message)
         return self._epochs(trainer, first)
+
+    def _load_starting_weights(self, model: torch.nn.Module, config: dict[str, Any]) -> dict[str, Any] | None:
+        """Load the ``init_weights`` setting's weights into ``model``; a note per block they do not fit."""
+        source = self.settings["init_weights"]
+        if not source:
+            self.warnings += weights_left_beside(self.request.project_path)
+            return None
+        path, base_dir = Path(source).expanduser(), self._base_dir(config)
+        try:
+            starting = load_starting_weights(model, path if path.is_absolute() or base_dir is None else base_dir / path)
+        except WeightsError as exc:
+            raise TrainingSettingsError([f"training.init_weights: {exc}"]) from None
+        self.warnings += [f"starting from {starting.path.name}: {note}" for note in starting.notes()]
+        return starting.to_json()
 
     def _epochs(self, trainer: Trainer, first: int) -> dict[str, Any]:
         started, reason = time.monotonic(), "finished"
@@ -292,6 +314,7 @@ class Session:
                 "project_file": str(self.request.project_path) if self.request.project_path else None,
                 "base_dir": None if base_dir is None else str(base_dir),
                 "resumed_from_epoch": first,
+                "init_weights": self.starting_weights,
                 "versions": {
                     "designer": __version__,
                     "torch": torch.__version__,
@@ -320,6 +343,7 @@ class Session:
             config=self.settings,
             resumed_from_epoch=first,
             dataset={"name": dataset.name, "notes": list(dataset.notes)},
+            init_weights=self.starting_weights,
         )
 
 
