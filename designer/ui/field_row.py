@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 
-def field_with_button(field: QLineEdit, text: str, slot: Callable[[], object]) -> QWidget:
+def field_with_button(field: QWidget, text: str, slot: Callable[[], object]) -> QWidget:
     """``field`` taking the row's spare width, and a button labelled ``text`` that calls ``slot``."""
     row = QWidget()
     layout = QHBoxLayout(row)
