@@ -80,7 +80,7 @@ class EdgeLabel(QGraphicsPathItem):
         if text == self._shown:
             return
         self._shown = text
-        tag = _tag(_text_width(text))
+        tag = _tag_around(text)
         if tag is not self._tag:
             self._tag = tag
             self.setPath(tag.outline)
@@ -107,8 +107,8 @@ def _label_font() -> QFont:
 
 
 @lru_cache(maxsize=4096)
-def _text_width(text: str) -> int:
-    return math.ceil(QFontMetricsF(_label_font()).horizontalAdvance(text))
+def _tag_around(text: str) -> Tag:
+    return _tag(math.ceil(QFontMetricsF(_label_font()).horizontalAdvance(text)))
 
 
 @cache

@@ -205,12 +205,16 @@ class DesignScene(QGraphicsScene):
     def _port_texts(self, block_ids: Iterable[str]) -> dict[tuple[str, str], str]:
         """The tensor shape at each output port of ``block_ids`` that the latest report knows, by (block, port)."""
         outputs, texts = self.document.report.outputs, {}
+        formatted: dict[int, list[str]] = {}  # blocks alike share their types' list (see inference.shape_result)
         for block_id in block_ids:
             types = outputs.get(block_id)
             if types is not None and block_id in self.blocks:
+                shown = formatted.get(id(types))
+                if shown is None:
+                    shown = formatted[id(types)] = [str(t) for t in types]
                 # The item's block is current; the report may be from before a batch of edits.
-                for port, type_ in zip(self.blocks[block_id].block.spec.outputs, types, strict=False):
-                    texts[block_id, port] = str(type_)
+                for port, text in zip(self.blocks[block_id].block.spec.outputs, shown, strict=False):
+                    texts[block_id, port] = text
         return texts
 
     def _refresh_ports(self, connection: Connection) -> None:
