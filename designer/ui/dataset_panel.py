@@ -132,7 +132,7 @@ class DatasetPanel(QScrollArea):
         else:
             chosen, _ = QFileDialog.getOpenFileName(self, "Choose the data file", start, FILE_FILTERS.get(source, ""))
         if chosen:
-            self.edit("path", _relative_to(Path(chosen), self._base_dir()))
+            self.edit("path", relative_to(Path(chosen), self._base_dir()))
 
     # ---- loading --------------------------------------------------------------------------
     def load(self) -> None:
@@ -280,7 +280,8 @@ def _fit_text(changes: list[DesignChange]) -> str:
     return f"<b>Design changed to fit the data</b> (undo to revert):<ul style='margin:0'>{items}</ul>"
 
 
-def _relative_to(path: Path, base: Path | None) -> str:
+def relative_to(path: Path, base: Path | None) -> str:
+    """``path`` relative to the project's folder ``base`` when it lies inside it, else whole."""
     if base is not None and path.is_relative_to(base):
         return path.relative_to(base).as_posix()
     return str(path)
