@@ -38,7 +38,8 @@ def port(window: MainWindow, name: str, port_name: str, output: bool) -> PortIte
 
 
 def assert_scene_matches_model(window: MainWindow) -> None:
-    """Every block and connection has exactly one item, placed, named and labelled as the design says."""
+    """Every block and connection has exactly one item, placed, named and labelled as the design says; groups are
+    drawn as they say (see :func:`assert_groups_shown`)."""
     scene, design = window.scene, window.document.design
     report = infer(design)
     assert set(scene.blocks) == {b.id for b in design.blocks()}
@@ -56,5 +57,31 @@ def assert_scene_matches_model(window: MainWindow) -> None:
         shape = report.edge_type(design, connection)
         assert edge.label.text() == ("" if shape is None else str(shape))
         target = scene.blocks[connection.target].inputs[connection.target_port]
-        assert edge.path().pointAtPercent(1.0) == target.scenePos()  # QPointF compares fuzzily
+        box = scene.groups.box_of(connection.target)
+        end = target.scenePos() if box is None else box.input_point()
+        assert edge.path().pointAtPercent(1.0) == end  # QPointF compares fuzzily
         assert target.connected
+    assert_groups_shown(window)
+
+
+def assert_groups_shown(window: MainWindow) -> None:
+    """A box for each outermost collapsed group, its blocks and the edges among them hidden; a frame for each
+    expanded group with blocks that is in no collapsed group."""
+    scene, groups = window.scene, window.document.design.groups
+    boxes, frames, hidden = set(), set(), set()
+    for group in groups:
+        members = groups.members(group.name)
+        outermost = groups.outermost_collapsed(group.name)
+        if members and outermost == group.name:
+            boxes.add(group.name)
+            hidden |= members
+        elif members and outermost is None:
+            frames.add(group.name)
+    assert set(scene.groups.boxes) == boxes and set(scene.groups.frames) == frames
+    assert all(item.scene() is scene for item in [*scene.groups.boxes.values(), *scene.groups.frames.values()])
+    assert {b for b, item in scene.blocks.items() if not item.isVisible()} == hidden
+    for connection, edge in scene.edges.items():
+        inside = groups.hidden_in(connection.source) or None
+        assert edge.isVisible() == (
+            scene.detailed and (inside is None or inside != groups.hidden_in(connection.target))
+        )

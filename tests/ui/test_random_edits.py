@@ -65,7 +65,9 @@ def _random_edit(rng: random.Random, window) -> None:
         editor.auto_layout(rng.choice(["left-to-right", "top-to-bottom"]), rng.choice([None, 1.4]))
     elif roll < 0.87:
         _random_arrangement(rng, window, blocks)
-    elif roll < 0.93:
+    elif roll < 0.95:
+        _random_grouping(rng, window, blocks)
+    elif roll < 0.98:
         for _ in range(rng.randint(1, 3)):
             window.menu_actions.undo.trigger()
     else:
@@ -89,6 +91,25 @@ def _random_arrangement(rng: random.Random, window, blocks: list[str]) -> None:
         window.menu_actions.align[rng.choice(["horizontal", "vertical"])].trigger()
 
 
+def _random_grouping(rng: random.Random, window, blocks: list[str]) -> None:
+    """Group or ungroup a few blocks (Ctrl+G, Ctrl+Shift+G), collapse or expand one group as its box or frame
+    asks, or all of them from the View menu."""
+    names = [g.name for g in window.document.design.groups]
+    roll = rng.random()
+    if roll < 0.45 or not names:
+        window.scene.select_blocks(rng.sample(blocks, k=min(len(blocks), rng.randint(2, 5))))
+        window.menu_actions.group.trigger()
+    elif roll < 0.55:
+        window.scene.select_blocks(rng.sample(blocks, k=min(len(blocks), rng.randint(1, 3))))
+        window.menu_actions.ungroup.trigger()
+    elif roll < 0.85:
+        window.scene.group_toggle_requested.emit(rng.choice(names))
+    elif roll < 0.93:
+        window.menu_actions.collapse_all.trigger()
+    else:
+        window.menu_actions.expand_all.trigger()
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_random_edits_keep_the_canvas_true_and_undo_all_the_way_back(window, seed):
     rng = random.Random(seed)
@@ -99,7 +120,7 @@ def test_random_edits_keep_the_canvas_true_and_undo_all_the_way_back(window, see
         assert_scene_matches_model(window)
     while stack.canUndo():
         window.menu_actions.undo.trigger()
-    assert design == start
+    assert design == start and design.groups == start.groups
     assert_scene_matches_model(window)
     while stack.canRedo():
         window.menu_actions.redo.trigger()

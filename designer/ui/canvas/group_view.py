@@ -74,13 +74,13 @@ class GroupView:
     def selected_members(self) -> set[str]:
         """The blocks of the selected boxes."""
         found: set[str] = set()
-        for name, box in self.boxes.items():
-            if box.isSelected():
-                found |= self.design.groups.members(name)
+        for name in self.selected_groups():
+            found |= self.design.groups.members(name)
         return found
 
     def selected_groups(self) -> list[str]:
-        return [name for name, box in self.boxes.items() if box.isSelected()]
+        """The groups of the selected boxes (within a batch of edits, those that still exist)."""
+        return [name for name, box in self.boxes.items() if box.isSelected() and name in self.design.groups]
 
     # ---- following the design ------------------------------------------------------------------
     def _on_groups_changed(self) -> None:
