@@ -9,10 +9,10 @@ import pytest
 from designer.importers.grouping import onnx_module_path
 from designer.importers.onnx_import import import_onnx
 from designer.importers.torch_import import import_module
-from tests.importers.models import ResNet, export_legacy
+from tests.importers.models import ResNet, export_legacy, perturbed
+from tests.importers.test_onnx_attention import SAMPLE, Encoder, export
 
 LIGHT_RESNET50 = Path(onnx.__file__).parent / "backend" / "test" / "data" / "light" / "light_resnet50.onnx"
-UNIT = {"conv1", "bn1", "conv2", "bn2", "add", "relu", "relu_1"}
 
 
 def named_groups(design):
@@ -37,6 +37,23 @@ def test_the_same_resnet_through_onnx_has_the_same_groups(tmp_path):
     assert set(groups) == {"layer1", "layer1.0", "layer1.1"}
     assert groups["layer1.1"][0] == "layer1" and len(groups["layer1.1"][2]) == 5  # batch norms fold into convs
     assert not any(design.groups.group_of(b.id) for b in design.blocks() if b.kind in ("Input", "Output"))
+
+
+def test_a_transformer_encoder_groups_its_layers_from_torch_and_from_onnx(tmp_path):
+    model = perturbed(Encoder(norm_first=False))
+    design = import_module(model, list(SAMPLE)).project.design
+    assert named_groups(design) == {"encoder": (None, False, {"encoder_layers_0", "encoder_layers_1"})}
+    design = import_onnx(export(model, SAMPLE, tmp_path / "encoder.onnx")).project.design
+    groups = named_groups(design)
+    assert set(groups) == {"encoder", "encoder.layers.0", "encoder.layers.1"}
+    parent, _, layer = groups["encoder.layers.1"]
+    assert parent == "encoder"
+    assert layer == {
+        f"encoder_layers_1_{part}" for part in ("self_attn", "add", "norm1", "linear1", "relu", "linear2")
+    } | {
+        "encoder_layers_1_add_1",
+        "encoder_layers_1_norm2",
+    }
 
 
 @pytest.mark.skipif(not LIGHT_RESNET50.is_file(), reason="not part of this onnx installation")
