@@ -41,15 +41,9 @@ def test_the_same_resnet_through_onnx_has_the_same_groups(tmp_path):
 
 def test_a_transformer_encoder_groups_its_layers_from_torch_and_from_onnx(tmp_path):
     model = perturbed(Encoder(norm_first=False))
-    design = import_module(model, list(SAMPLE)).project.design
-    assert named_groups(design) == {"encoder": (None, False, {"encoder_layers_0", "encoder_layers_1"})}
-    design = import_onnx(export(model, SAMPLE, tmp_path / "encoder.onnx")).project.design
-    groups = named_groups(design)
-    assert set(groups) == {"encoder", "encoder.layers.0", "encoder.layers.1"}
-    parent, _, layer = groups["encoder.layers.1"]
-    assert parent == "encoder"
-    parts = ("self_attn", "add", "norm1", "linear1", "relu", "linear2", "add_1", "norm2")
-    assert layer == {f"encoder_layers_1_{part}" for part in parts}
+    expected = {"encoder": (None, False, {"encoder_layers_0", "encoder_layers_1"})}
+    assert named_groups(import_module(model, list(SAMPLE)).project.design) == expected
+    assert named_groups(import_onnx(export(model, SAMPLE, tmp_path / "encoder.onnx")).project.design) == expected
 
 
 @pytest.mark.skipif(not LIGHT_RESNET50.is_file(), reason="not part of this onnx installation")
