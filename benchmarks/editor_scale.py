@@ -198,7 +198,7 @@ def measure(blocks: int, repeat: int) -> tuple[int, list[tuple[str, tuple[float,
     if len(summary_ms) != repeat:
         raise AssertionError(f"{len(summary_ms)} summaries after {repeat} edits")
     summary = (statistics.median(w for w, _ in summary_ms), statistics.median(c for _, c in summary_ms))
-    rows.append(("  then the status bar's summary", summary, ""))
+    rows.append(("  status bar's summary, once edits pause", summary, ""))
     count = len(window.document.design)
     window.document.undo_stack.setClean()  # close without asking to save the edits
     window.close()
