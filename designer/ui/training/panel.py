@@ -41,7 +41,7 @@ from designer.ui.training.run_record import RunRecord
 from designer.ui.training.runs_list import RunList
 from designer.ui.training.settings_form import SettingsForm
 from designer.ui.training.snapshot import same_training
-from designer.ui.training.status_text import progress_text, speed_text
+from designer.ui.training.status_text import progress_text, speed_text, starting_text
 
 REFRESH_MS = 30
 MAX_PROCESSES = 64
@@ -321,7 +321,7 @@ class TrainingPanel(QWidget):
         self.progress.setFormat(progress_text(record))
         self.speed.setText(speed_text(record))
         state = {"starting": "Starting the training engine…", "running": f"Training on {record.device or '…'}"}
-        self.status.setText(f"{record.name}: " + state.get(record.state, record.state))
+        self.status.setText(f"{record.name}: " + state.get(record.state, record.state) + starting_text(record))
         if record.warnings:
             self.status.setToolTip("\n".join(record.warnings[-10:]))
             self.status.setText(f"{self.status.text()} · ⚠ {record.warnings[-1]}")
@@ -376,4 +376,4 @@ class TrainingPanel(QWidget):
 
     def _on_design_changed(self) -> None:
         if self.live is not None and self.document is not None:
-            self.note.setVisible(not same_training(self.document.project, self.live.snapshot))
+            self.note.setVisible(not same_training(self.document.project, self.live.snapshot, self.document.path))

@@ -52,6 +52,8 @@ class RunRecord:
     """The latest epoch event: its confusion matrix, precision and recall."""
     gradients: dict[str, dict[str, float]] = field(default_factory=dict)
     """The latest gradient statistics, by block name."""
+    init_weights: dict[str, Any] = field(default_factory=dict)
+    """What the run's weights started from (the start event's ``init_weights``); empty for fresh weights."""
     warnings: list[str] = field(default_factory=list)
     error_kind: str = ""
     best: dict[str, Any] = field(default_factory=dict)
@@ -93,6 +95,7 @@ class RunRecord:
         self.steps_per_epoch = int(event.get("steps_per_epoch") or 0)
         self.batch_size = int(event.get("batch_size") or 0)
         self.device = str(event.get("device", ""))
+        self.init_weights = dict(event.get("init_weights") or {})
 
     def _on_step(self, event: dict[str, Any]) -> None:
         self.state = "running"

@@ -4,36 +4,51 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
+from typing import Any
 
 from designer.core.project import Project
 
 
 def frozen_project(project: Project, project_path: Path | None) -> Project:
-    """An independent copy of ``project``; a relative data path is made absolute, as the copy lives elsewhere."""
+    """An independent copy of ``project``; relative data and weights paths are made absolute, as the copy lives
+    elsewhere."""
     dataset = copy.deepcopy(project.dataset)
-    data_path = dataset.get("path")
-    if isinstance(data_path, str) and data_path.strip() and project_path is not None:
-        path = Path(data_path.strip()).expanduser()
-        if not path.is_absolute():
-            dataset["path"] = str(project_path.parent.resolve() / path)
+    if "path" in dataset:
+        dataset["path"] = _absolute(dataset["path"], project_path)
     return Project(
         design=project.design.snapshot(),
         name=project.name,
         description=project.description,
         dataset=dataset,
-        training=copy.deepcopy(project.training),
+        training=frozen_training(project.training, project_path),
     )
 
 
-def same_training(project: Project, snapshot: Project) -> bool:
-    """Whether ``project`` would still train what ``snapshot`` trains (positions aside)."""
+def frozen_training(training: dict[str, Any], project_path: Path | None) -> dict[str, Any]:
+    """A copy of a project's training settings with a relative ``init_weights`` made absolute."""
+    frozen = copy.deepcopy(training)
+    if "init_weights" in frozen:
+        frozen["init_weights"] = _absolute(frozen["init_weights"], project_path)
+    return frozen
+
+
+def same_training(project: Project, snapshot: Project, project_path: Path | None) -> bool:
+    """Whether ``project`` (saved at ``project_path``) would still train what ``snapshot`` trains (positions aside)."""
     ours, theirs = project.design, snapshot.design
     blocks = [(b.id, b.kind, b.name, b.params) for b in ours.blocks()]
     frozen = [(b.id, b.kind, b.name, b.params) for b in theirs.blocks()]
     return (
         blocks == frozen
         and set(ours.connections()) == set(theirs.connections())
-        and project.training == snapshot.training
+        and frozen_training(project.training, project_path) == snapshot.training
         and {k: v for k, v in project.dataset.items() if k != "path"}
         == {k: v for k, v in snapshot.dataset.items() if k != "path"}
     )
+
+
+def _absolute(value: Any, project_path: Path | None) -> Any:
+    """A path setting made absolute against the project's folder; other values (empty, not text) as they are."""
+    if not isinstance(value, str) or not value.strip() or project_path is None:
+        return value
+    path = Path(value.strip()).expanduser()
+    return value if path.is_absolute() else str(project_path.parent.resolve() / path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 
 from designer.ui.training.run_record import RunRecord
 
@@ -41,6 +42,16 @@ def speed_text(record: RunRecord) -> str:
     if record.lr is not None:
         parts.append(f"lr {record.lr:.3g}")
     return " · ".join(parts)
+
+
+def starting_text(record: RunRecord) -> str:
+    """`` · from model.pt`` (`` · from model.pt, 1 block fresh``) for a run that started from saved weights."""
+    weights = record.init_weights
+    if not weights.get("path"):
+        return ""
+    fresh = len(weights.get("fresh") or {})
+    text = f" · from {Path(str(weights['path'])).name}"
+    return text + (f", {fresh} block{'s' if fresh != 1 else ''} fresh" if fresh else "")
 
 
 def run_time(name: str, today: str | None = None) -> str:
