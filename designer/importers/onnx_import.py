@@ -16,6 +16,7 @@ from designer.core.inference import infer
 from designer.core.project import Project
 from designer.core.shapes import BATCH, SEQUENCE
 from designer.importers.builder import DesignBuilder, Port, block_name
+from designer.importers.encoder_layers import join_encoder_layers
 from designer.importers.grouping import add_groups, onnx_module_path
 from designer.importers.onnx_composite import Composite, find_composites
 from designer.importers.onnx_file import Shape, default_opset, read_model, to_array
@@ -77,6 +78,7 @@ class OnnxImporter:
         for output in self.graph.outputs:
             self._add_output(output)
         self._prune_unused()
+        join_encoder_layers(self.builder, self.produced)
         self._check_shapes()
         add_groups(self.builder.design, self.builder.paths)
         lay_out(self.builder.design)

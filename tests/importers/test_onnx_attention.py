@@ -1,5 +1,6 @@
 """Attention as torch's exporters write it out (MatMul, Transpose, Reshape, Softmax, …) imported as SelfAttention
-blocks with their weights: nothing left as ONNX operators, the same outputs as onnxruntime, trainable, exportable."""
+blocks, and whole encoder layers as TransformerEncoderLayer blocks, with their weights: nothing left as ONNX
+operators, the same outputs as onnxruntime, trainable, exportable."""
 
 import pytest
 import torch
@@ -38,10 +39,10 @@ class AttentionClassifier(nn.Module):
 class Encoder(nn.Module):
     """A 2-layer nn.TransformerEncoder."""
 
-    def __init__(self, norm_first: bool) -> None:
+    def __init__(self, norm_first: bool, eps: float = 1e-5) -> None:
         super().__init__()
         self.embed = nn.Linear(4, 16)
-        layer = nn.TransformerEncoderLayer(16, 2, 32, batch_first=True, norm_first=norm_first)
+        layer = nn.TransformerEncoderLayer(16, 2, 32, batch_first=True, norm_first=norm_first, layer_norm_eps=eps)
         self.encoder = nn.TransformerEncoder(layer, 2, enable_nested_tensor=False)
         self.fc = nn.Linear(16 * 5, 3)
 
@@ -71,11 +72,12 @@ class HandWritten(nn.Module):
 
 
 MODELS = {
-    "multihead": (AttentionClassifier, 1),
-    "encoder-post-norm": (lambda: Encoder(norm_first=False), 2),
-    "encoder-pre-norm": (lambda: Encoder(norm_first=True), 2),
-    "hand-written": (HandWritten, 1),
-    "hand-written-causal": (lambda: HandWritten(causal=True), 1),
+    "multihead": (AttentionClassifier, "SelfAttention", 1),
+    "encoder-post-norm": (lambda: Encoder(norm_first=False), "TransformerEncoderLayer", 2),
+    "encoder-pre-norm": (lambda: Encoder(norm_first=True), "TransformerEncoderLayer", 2),
+    "encoder-other-eps": (lambda: Encoder(norm_first=False, eps=1e-6), "SelfAttention", 2),  # no block has its eps
+    "hand-written": (HandWritten, "SelfAttention", 1),
+    "hand-written-causal": (lambda: HandWritten(causal=True), "SelfAttention", 1),
 }
 
 
@@ -83,31 +85,35 @@ MODELS = {
 def exported(tmp_path_factory):
     folder = tmp_path_factory.mktemp("attention")
     files = {}
-    for name, (build, _) in MODELS.items():
+    for name, (build, _, _) in MODELS.items():
         torch.manual_seed(0)
         files[name] = export(perturbed(build()), SAMPLE, folder / f"{name}.onnx")
     return files
 
 
 @pytest.mark.parametrize("name", MODELS)
-def test_attention_becomes_self_attention_blocks(exported, name):
+def test_attention_becomes_attention_blocks(exported, name):
+    _, kind, count = MODELS[name]
     result = import_onnx(exported[name])
     found = kinds(result)
-    assert found["SelfAttention"] == MODELS[name][1]
+    assert found[kind] == count and found["SelfAttention"] + found["TransformerEncoderLayer"] == count
     assert "OnnxOp" not in found and not result.report.kept
     assert_computes_like_onnxruntime(result, exported[name], SAMPLE)
-    gradients = train_one_step(result, SAMPLE, "SelfAttention")
+    gradients = train_one_step(result, SAMPLE, kind)
     assert any(n.endswith("in_proj_weight") for n in gradients) and any("out_proj" in n for n in gradients)
 
 
 def test_what_the_blocks_are_read_as(exported):
     design = import_onnx(exported["encoder-pre-norm"]).project.design
-    blocks = [b for b in design.blocks() if b.kind == "SelfAttention"]
-    assert [b.name for b in blocks] == ["encoder_layers_0_self_attn", "encoder_layers_1_self_attn"]
-    assert {(b.params["num_heads"], b.params["causal"]) for b in blocks} == {(2, False)}
-    assert {b.kind for b in design.blocks()} == {
-        "Input", "Linear", "LayerNorm", "SelfAttention", "Add", "ReLU", "Flatten", "Output"
-    }  # fmt: skip
+    layers = [b for b in design.blocks() if b.kind == "TransformerEncoderLayer"]
+    assert [b.name for b in layers] == ["encoder_layers_0", "encoder_layers_1"]
+    assert {(b.params["nhead"], b.params["dim_feedforward"], b.params["norm_first"]) for b in layers} == {(2, 32, True)}
+    assert {b.kind for b in design.blocks()} == {"Input", "Linear", "TransformerEncoderLayer", "Flatten", "Output"}
+    apart = import_onnx(exported["encoder-other-eps"]).project.design
+    attention = [b for b in apart.blocks() if b.kind == "SelfAttention"]
+    assert [b.name for b in attention] == ["encoder_layers_0_self_attn", "encoder_layers_1_self_attn"]
+    assert {(b.params["num_heads"], b.params["causal"]) for b in attention} == {(2, False)}
+    assert {"LayerNorm", "Add", "ReLU"} <= {b.kind for b in apart.blocks()}
     causal = import_onnx(exported["hand-written-causal"]).project.design
     assert [(b.params["num_heads"], b.params["causal"]) for b in causal.blocks() if b.kind == "SelfAttention"] == [
         (2, True)
@@ -120,13 +126,19 @@ def test_the_weights_are_those_of_the_model(exported):
     result = import_onnx(exported["multihead"])
     for key, value in model.attention.state_dict().items():
         torch.testing.assert_close(result.weights[f"attention.{key}"], value)
+    torch.manual_seed(0)
+    encoder = perturbed(Encoder(norm_first=True))
+    result = import_onnx(exported["encoder-pre-norm"])
+    for index, layer in enumerate(encoder.encoder.layers):
+        for key, value in layer.state_dict().items():
+            torch.testing.assert_close(result.weights[f"encoder_layers_{index}.{key}"], value)
 
 
 def test_the_import_exports_again_and_that_file_imports_back(exported, tmp_path):
     """Designer's export goes through torch's dynamo exporter, which writes attention out its own way."""
     again = assert_exports_again(import_onnx(exported["encoder-post-norm"]), tmp_path)
     result = import_onnx(again)
-    assert kinds(result)["SelfAttention"] == 2 and "OnnxOp" not in kinds(result)
+    assert kinds(result)["TransformerEncoderLayer"] == 2 and "OnnxOp" not in kinds(result)
     assert_computes_like_onnxruntime(result, again, SAMPLE)
 
 
