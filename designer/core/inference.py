@@ -41,7 +41,10 @@ class DesignReport:
     order: list[str] = field(default_factory=list)
     """Block ids in an order where every block comes after the blocks feeding it."""
     outputs: dict[str, list[TensorType]] = field(default_factory=dict)
-    """The tensor type of each output port, per block id (absent when it could not be known)."""
+    """The tensor type of each output port, per block id (absent when it could not be known).
+
+    Blocks alike share one list, and so do reports before and after an edit that left a block as it was: read only.
+    """
     params: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Parameters as the compiler will use them, inferred ones filled in, per block id."""
     inputs: dict[str, list[TensorType]] = field(default_factory=dict)
