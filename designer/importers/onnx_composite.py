@@ -18,9 +18,11 @@ import onnx
 import torch
 
 from designer.core.shapes import SEQUENCE
+from designer.importers.grouping import onnx_module_path
+from designer.importers.result import ModelImportError
 
 if TYPE_CHECKING:
-    from designer.importers.onnx_import import OnnxImporter
+    from designer.importers.onnx_import import NodeContext, OnnxImporter
 
 TOLERANCE = 1e-4
 """Largest difference, relative to the largest value, between a candidate block and the model's own result."""
@@ -80,6 +82,24 @@ def module_name(node: onnx.NodeProto, fallback: str) -> str:
     op = node.op_type.lower()
     name = node_block_name(node).removesuffix(f"_{op}") if "/" in node.name else op
     return fallback if name == op else name
+
+
+def add_composite(ctx: NodeContext, found: Composite) -> bool:
+    """One block for a layer written out as many nodes, fed by the tensor the first of them reads."""
+    importer = ctx.importer
+    source = importer.value(found.source)
+    if not isinstance(source, tuple):
+        raise ModelImportError(f"{found.name}: the {found.what} reads a tensor in a layout Designer has no block for")
+    graph = importer.graph
+    labels = [graph.label(i) for i in found.nodes if i != ctx.index]
+    what = f"{found.what}, {len(found.nodes)} nodes"
+    block = importer.builder.add(found.kind, found.name, found.params, [source], ctx.label, what)
+    importer.builder.set_weights(block, found.weights)
+    importer.builder.paths[block] = onnx_module_path(ctx.node)
+    ctx.set_output(0, (block, "out"))
+    importer.produced[block] = found.result
+    importer.report.folded += labels
+    return True
 
 
 def region_problem(importer: OnnxImporter, found: Composite) -> str | None:

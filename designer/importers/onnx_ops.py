@@ -11,13 +11,11 @@ import onnx
 import torch
 
 from designer.importers import onnx_recurrent as rnn
-from designer.importers.grouping import onnx_module_path
 from designer.importers.onnx_attention import self_attention
-from designer.importers.onnx_composite import Composite, Finder
+from designer.importers.onnx_composite import Finder, add_composite
 from designer.importers.onnx_patterns import exact_gelu
 from designer.importers.onnx_patterns import local_response_norm as written_out_lrn
 from designer.importers.onnx_recurrent import View
-from designer.importers.result import ModelImportError
 
 if TYPE_CHECKING:
     from designer.importers.onnx_import import NodeContext, OnnxImporter
@@ -428,26 +426,8 @@ def handler_for(importer: OnnxImporter, node: onnx.NodeProto) -> Handler | None:
     """How to map ``node``: as the last node of a layer written out, by its operator's handler, or not at all."""
     found = importer.composites.get(node.output[0]) if node.output else None
     if found is not None:
-        return lambda ctx: composite(ctx, found)
+        return lambda ctx: add_composite(ctx, found)
     return HANDLERS.get(node.op_type) if node.domain in ("", "ai.onnx") else None
-
-
-def composite(ctx: NodeContext, found: Composite) -> bool:
-    """One block for a layer written out as many nodes, fed by the tensor the first of them reads."""
-    importer = ctx.importer
-    source = importer.value(found.source)
-    if not isinstance(source, tuple):
-        raise ModelImportError(f"{found.name}: the {found.what} reads a tensor in a layout Designer has no block for")
-    graph = importer.graph
-    labels = [graph.label(i) for i in found.nodes if i != ctx.index]
-    what = f"{found.what}, {len(found.nodes)} nodes"
-    block = importer.builder.add(found.kind, found.name, found.params, [source], ctx.label, what)
-    importer.builder.set_weights(block, found.weights)
-    importer.builder.paths[block] = onnx_module_path(ctx.node)
-    ctx.set_output(0, (block, "out"))
-    importer.produced[block] = found.result
-    importer.report.folded += labels
-    return True
 
 
 def data_inputs(importer: OnnxImporter, node: onnx.NodeProto) -> list[str]:
