@@ -27,10 +27,12 @@ def compare(
     rounds: int,
     calls: int,
     sync: Callable[[], object] = lambda: None,
+    clock: Callable[[], float] = time.perf_counter,
 ) -> Comparison:
     """Time ``calls`` calls of each, alternating which goes first, ``rounds`` times; medians of the per-call times.
 
-    ``sync`` waits for queued work (``torch.cuda.synchronize`` on a GPU) before each clock reading.
+    ``sync`` waits for queued work (``torch.cuda.synchronize`` on a GPU) before each clock reading. ``clock`` may be
+    ``time.process_time`` for work on the CPU in one thread: it leaves out the time other processes held the CPU.
     """
     ours(), reference()  # warm up both (allocator, kernels, caches)
     sync()
@@ -39,11 +41,11 @@ def compare(
     for i in range(rounds):
         pair = [(ours, ours_times), (reference, reference_times)]
         for fn, times in pair if i % 2 == 0 else reversed(pair):
-            start = time.perf_counter()
+            start = clock()
             for _ in range(calls):
                 fn()
             sync()
-            times.append((time.perf_counter() - start) / calls)
+            times.append((clock() - start) / calls)
     return Comparison(statistics.median(ours_times), statistics.median(reference_times))
 
 
