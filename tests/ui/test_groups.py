@@ -183,3 +183,23 @@ def test_copying_a_collapsed_group_pastes_a_collapsed_copy_and_undo_takes_it_awa
     stack.undo()
     assert copy not in design.groups and set(window.scene.groups.boxes) == {name}
     QGuiApplication.clipboard().clear()
+
+
+def test_a_collapsed_box_counts_parameters_again_after_an_edit_inside_it(window, qtbot):
+    name = group_conv_stage(window)
+    window.editor.set_collapsed([name], True)
+    box, conv1 = window.scene.groups.boxes[name], window.document.design.find("conv1")
+    before = box.params
+    with qtbot.waitSignal(window.document.summary_changed, timeout=2000):
+        assert (
+            window.editor.set_param(
+                conv1, "out_channels", 2 * window.document.design.block(conv1).params["out_channels"]
+            )
+            is None
+        )
+    assert box.params > before
+    assert box.params == sum(
+        b.params or 0
+        for b in window.document.summary.blocks
+        if b.block_id in window.document.design.groups.members(name)
+    )

@@ -34,7 +34,7 @@ class GroupView:
         self.design.groups.changed.connect(self._on_groups_changed)
         self.design.events.batch_ended.connect(self._on_batch_ended)
         scene.geometry_changed.connect(self._layout_timer.start)
-        scene.document.report_changed.connect(self._count)
+        scene.document.report_changed.connect(self._count)  # errors inside a box
         scene.document.summary_changed.connect(self._count)  # parameters come from the summary
         self.refresh()
 
