@@ -148,6 +148,7 @@ class OnnxGraph:
         try:
             options = onnxruntime.SessionOptions()
             options.log_severity_level = 4  # what goes wrong is reported once, by the caller, not logged on the way
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # leave the cores to torch
             session = onnxruntime.InferenceSession(
                 model.SerializeToString(), options, providers=["CPUExecutionProvider"]
             )
