@@ -3,6 +3,7 @@ saved and reopened; Find Block reveals a block inside a collapsed group."""
 
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QMenu
 
 from designer.core.design import Connection
 from designer.core.project_file import load_project
@@ -203,3 +204,14 @@ def test_a_collapsed_box_counts_parameters_again_after_an_edit_inside_it(window,
         for b in window.document.summary.blocks
         if b.block_id in window.document.design.groups.members(name)
     )
+
+
+def test_the_menus_offer_grouping_and_find_with_their_shortcuts(window):
+    acts = window.menu_actions
+    shortcuts = {a.text(): a.shortcut().toString() for a in (acts.group, acts.ungroup, acts.find_block)}
+    assert shortcuts == {"&Group Selection": "Ctrl+G", "U&ngroup": "Ctrl+Shift+G", "&Find Block…": "Ctrl+F"}
+    menus = {m.title(): m.actions() for m in window.menuBar().findChildren(QMenu)}
+    assert {acts.group, acts.ungroup, acts.find_block} <= set(menus["&Edit"])
+    assert {acts.collapse_all, acts.expand_all} <= set(menus["&View"])
+    acts.collapse_all.trigger()
+    assert "no groups" in window.statusBar().currentMessage()
