@@ -20,6 +20,7 @@ import argparse
 import importlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -38,6 +39,8 @@ DEVICES = ("cpu", "cuda")
 EXIT_BROKEN, EXIT_USAGE = 1, 2
 TIMEOUT_S = {True: 300, False: 900}
 """Seconds a child may take, quick or full, before it counts as broken."""
+LOG_CHARS = 4000
+"""How much of a broken child's output results.json keeps."""
 
 
 @dataclass(frozen=True)
@@ -110,22 +113,23 @@ def run_benchmark(benchmark: Benchmark, quick: bool, device: str) -> Outcome:
         rows_to = Path(folder) / "rows.json"
         command = [sys.executable, "-m", "benchmarks.run", "--child", benchmark.module, "--rows-to", str(rows_to)]
         command += ["--quick"] * quick + (["--device", device] if benchmark.devices == "chosen" else [])
-        finished, output = _run_child_process(command, TIMEOUT_S[quick])
-        seconds = time.perf_counter() - started
-        if not finished:
-            return Outcome(benchmark.name, broken=f"took longer than {TIMEOUT_S[quick]} s", seconds=seconds, log=output)
+        status, output = _run_child_process(command, TIMEOUT_S[quick])
+        seconds, log = time.perf_counter() - started, output[-LOG_CHARS:]
+        if status is None:
+            return Outcome(benchmark.name, broken=f"took longer than {TIMEOUT_S[quick]} s", seconds=seconds, log=log)
         try:
             result = json.loads(rows_to.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             last = (output.strip().splitlines() or ["no output"])[-1]
-            return Outcome(benchmark.name, broken=f"its process ended without results: {last}", seconds=seconds)
+            broken = f"its process ended (exit status {status}) without results: {last}"
+            return Outcome(benchmark.name, broken=broken, seconds=seconds, log=log)
     if "broken" in result:
-        return Outcome(benchmark.name, broken=result["broken"], seconds=seconds, log=output[-4000:])
+        return Outcome(benchmark.name, broken=result["broken"], seconds=seconds, log=log)
     return Outcome(benchmark.name, [Row.from_json(r) for r in result["rows"]], seconds=seconds)
 
 
-def _run_child_process(command: list[str], timeout: float) -> tuple[bool, str]:
-    """Whether the command finished in time, and its output (stdout and stderr together)."""
+def _run_child_process(command: list[str], timeout: float) -> tuple[int | None, str]:
+    """The command's exit status (``None`` when it ran out of time) and its output, stdout and stderr together."""
     env = {**os.environ, "OMP_NUM_THREADS": "1", "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
     root = str(Path(__file__).resolve().parents[1])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)
@@ -134,11 +138,14 @@ def _run_child_process(command: list[str], timeout: float) -> tuple[bool, str]:
     )
     try:
         output, _ = child.communicate(timeout=timeout)
-        return True, output
+        return child.returncode, output
     except subprocess.TimeoutExpired:
-        os.killpg(child.pid, 9)  # its own session: the fake engines a GUI benchmark started go with it
-        output, _ = child.communicate()
-        return False, output
+        os.killpg(child.pid, signal.SIGKILL)  # its own session: the fake engines a GUI benchmark started go with it
+        return None, child.communicate()[0]
+    except BaseException:  # Ctrl+C: its own session does not get it, so end it here
+        os.killpg(child.pid, signal.SIGKILL)
+        child.communicate()
+        raise
 
 
 def run_suite(benchmarks: list[Benchmark], quick: bool, device: str) -> list[Outcome]:
@@ -249,7 +256,10 @@ def main(argv: list[str] | None = None, suite: tuple[Benchmark, ...] = SUITE) ->
             return fail(problem)
     chosen = [b for b in suite if args.only is None or b.name in args.only]
     machine = describe_machine(device)  # before the run: its load average is the neighbours', not ours
-    outcomes = run_suite(chosen, args.quick, device)
+    try:
+        outcomes = run_suite(chosen, args.quick, device)
+    except KeyboardInterrupt:
+        return fail(f"stopped; {args.out} is as it was", 130)
     report(outcomes)
     try:
         save_results(args.out, outcomes, args.quick, machine)

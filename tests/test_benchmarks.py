@@ -147,7 +147,7 @@ def test_a_child_that_dies_or_hangs_is_broken(fakes, monkeypatch):
     monkeypatch.setattr(runner, "TIMEOUT_S", {True: 2, False: 2})
     dies, slow = Benchmark("dies", "fake_dies", "none"), Benchmark("slow", "fake_slow", "none")
     outcomes = run_suite([dies, slow], quick=True, device="cpu")
-    assert outcomes[0].broken.startswith("its process ended without results")
+    assert outcomes[0].broken.startswith("its process ended (exit status 3) without results")
     assert outcomes[1].broken == "took longer than 2 s"
 
 
