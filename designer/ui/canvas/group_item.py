@@ -21,8 +21,8 @@ TITLE_HEIGHT = 22.0
 FRAME_PAD = (44.0, 14.0 + TITLE_HEIGHT, 44.0, 22.0)
 """Room round each block of an expanded group (left, top, right, bottom): the name tag fits above a block, and the
 rooms of neighbours in a laid-out row or column meet, so that they are framed together."""
-NESTED_PAD = 10.0
-"""How much further out a frame goes than the frame of a group inside it."""
+NESTED_PAD = (10.0, TITLE_HEIGHT, 10.0, 10.0)
+"""How much further out a frame goes than the frame of a group inside it: above, by a name tag's height."""
 _BUTTON = 16.0
 _ROW = 60.0
 

@@ -168,8 +168,7 @@ class GroupView:
         pending = [(name, 0)]
         while pending:
             group, depth = pending.pop()
-            extra = NESTED_PAD * depth
-            left, top, right, bottom = (pad + extra for pad in FRAME_PAD)
+            left, top, right, bottom = (pad + extra * depth for pad, extra in zip(FRAME_PAD, NESTED_PAD, strict=True))
             rects = [blocks[b].sceneBoundingRect() for b in groups.get(group).blocks if b in blocks]
             for child in groups.children(group):
                 if child in self.boxes:
