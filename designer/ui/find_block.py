@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QListWidgetItem, QWidget
 
 from designer.core.design import DesignGraph
@@ -26,12 +27,14 @@ class FindBlock(SearchPopup):
     def open_on(self, design: DesignGraph, text: str = "") -> None:
         """List the blocks of ``design`` and show the popup at the top middle of the parent."""
         self.list.clear()
+        icons: dict[str, QIcon] = {}  # one per category: drawing a dot for each of 1,000 blocks takes long
         for block in design.blocks():
             group = design.groups.group_of(block.id)
             where = f"  (in {group})" if group is not None else ""
-            item = QListWidgetItem(
-                colour_dot(theme.category_colour(block.spec.category)), f"{block.name} · {block.kind}"
-            )
+            category = block.spec.category
+            if category not in icons:
+                icons[category] = colour_dot(theme.category_colour(category))
+            item = QListWidgetItem(icons[category], f"{block.name} · {block.kind}")
             item.setData(_ID_ROLE, block.id)
             around = " ".join(design.groups.ancestors(group)) if group is not None else ""
             item.setData(_SEARCHED_ROLE, f"{block.name} {block.kind} {around}".lower())
