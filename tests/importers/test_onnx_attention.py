@@ -5,10 +5,12 @@ operators, the same outputs as onnxruntime, trainable, exportable."""
 import pytest
 import torch
 import torch.nn.functional as F
+from onnx import helper
 from torch import nn
 
 from designer.importers.onnx_import import import_onnx
 from tests.importers.models import perturbed
+from tests.importers.onnx_builders import float_input, save
 from tests.importers.written_out import (
     assert_computes_like_onnxruntime,
     assert_exports_again,
@@ -174,4 +176,21 @@ def test_attention_without_a_block_is_kept_and_the_report_says_why(build, reason
     result = import_onnx(path)
     assert "SelfAttention" not in kinds(result) and result.report.kept
     assert any(reason in line for line in result.report.lines())
+    assert_computes_like_onnxruntime(result, path, SAMPLE)
+
+
+def test_attention_without_projections_is_kept_and_said_why(tmp_path):
+    """softmax(x·xᵀ)·x: attention's core, but no projections for a SelfAttention block's weights."""
+    nodes = [
+        helper.make_node("Transpose", ["x"], ["xt"], perm=[0, 2, 1]),
+        helper.make_node("MatMul", ["x", "xt"], ["scores"]),
+        helper.make_node("Softmax", ["scores"], ["weights"], axis=-1),
+        helper.make_node("MatMul", ["weights", "x"], ["y"]),
+    ]
+    path = save(
+        nodes, [float_input("x", ["batch", 5, 4])], [float_input("y", ["batch", 5, 4])], [], tmp_path / "bare.onnx"
+    )
+    result = import_onnx(path)
+    assert kinds(result)["OnnxOp"] == 2 and "SelfAttention" not in kinds(result)
+    assert any("not a linear projection of one tensor" in note for note in result.report.notes)
     assert_computes_like_onnxruntime(result, path, SAMPLE)
