@@ -90,7 +90,12 @@ class Trainer:
             if precision == "bf16"
             else contextlib.nullcontext
         )
-        self._blocks = _parameters_by_block(unwrap(model))
+        blocks = _parameters_by_block(unwrap(model))
+        self._block_names = list(blocks)
+        self._parameters = [p for params in blocks.values() for p in params]
+        block_of = [i for i, params in enumerate(blocks.values()) for _ in params]
+        self._block_of = torch.tensor(block_of, dtype=torch.long, device=self.device)
+        """The index of each parameter's block in ``_block_names``, kept on the device for the gradient reports."""
 
     def train_epoch(self, epoch: int) -> dict[str, Any] | None:
         """Train on every batch once; the epoch's metrics, or ``None`` when a stop was asked for."""
@@ -175,16 +180,34 @@ class Trainer:
         return True
 
     def gradient_stats(self) -> dict[str, dict[str, float]]:
-        """Per block: the norm of its gradients and of its weights, all of its parameters together."""
-        norms = []
-        for params in self._blocks.values():
-            grads = [p.grad for p in params if p.grad is not None]
-            norms.append(_total_norm(grads) if grads else torch.zeros((), device=self.device))
-            norms.append(_total_norm([p.detach() for p in params]))
-        values = torch.stack(norms).tolist() if norms else []
+        """Per block: the norm of its gradients and of its weights, all of its parameters together.
+
+        A few batched operations for the whole model, whatever its number of blocks, and one read of the results.
+        """
+        if not self._parameters:
+            return {}
+        with torch.no_grad():
+            grads = [p.grad for p in self._parameters]
+            present = [i for i, grad in enumerate(grads) if grad is not None]
+            grad_blocks = self._block_of if len(present) == len(grads) else self._block_of[present]
+            norms = torch.stack(
+                [
+                    self._norms_by_block([grads[i] for i in present], grad_blocks),
+                    self._norms_by_block(self._parameters, self._block_of),
+                ]
+            ).tolist()
         return {
-            name: {"grad_norm": values[2 * i], "weight_norm": values[2 * i + 1]} for i, name in enumerate(self._blocks)
+            name: {"grad_norm": grad, "weight_norm": weight}
+            for name, grad, weight in zip(self._block_names, *norms, strict=True)
         }
+
+    def _norms_by_block(self, tensors: list[torch.Tensor], blocks: torch.Tensor) -> torch.Tensor:
+        """The norm of each block's ``tensors`` taken together (``blocks`` gives each one's block); 0 for none."""
+        squares = torch.zeros(len(self._block_names), device=self.device)
+        if tensors:
+            norms = torch.stack(torch._foreach_norm(tensors)).float()
+            squares.index_add_(0, blocks, norms.square())
+        return squares.sqrt()
 
     def _step_event(self, epoch: int, i: int, loss: float, samples_per_s: float, epoch_seconds: float) -> None:
         steps_done = self.steps_this_run + i + 1
@@ -208,7 +231,3 @@ def _parameters_by_block(model: nn.Module) -> dict[str, list[nn.Parameter]]:
         if param.requires_grad:
             blocks.setdefault(name.split(".", 1)[0], []).append(param)
     return blocks
-
-
-def _total_norm(tensors: list[torch.Tensor]) -> torch.Tensor:
-    return torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(t.float()) for t in tensors]))
