@@ -20,7 +20,8 @@ from designer.ui.training.gradient_scale import STOPS, GradientScale, format_nor
 
 _TIPS = (
     "Blocks with weights, in design order",
-    "Norm of the gradient of the block's weights at the latest report (the colour of the canvas tint)",
+    "Norm of the gradient of the block's weights at the latest report (the colour of the canvas tint). A run "
+    "reports on its first step, at most every 0.25 s while it trains, and on the last step of its last epoch",
     "Norm of the block's weights",
     "Gradient norm over weight norm: how large a step the gradient asks for, relative to the weights",
 )
