@@ -94,7 +94,7 @@ def infer_by_block(design: DesignGraph) -> tuple[DesignReport, dict[str, list[Pr
     report.order = dependency_order(graph)
     cycles: list[Problem] = []
     if len(report.order) < len(graph):
-        cycles = cycle_problems(design)
+        cycles = _cycle_problems(design)
         report.order = dependency_order(graph, {p.block_id for p in cycles})
     found: dict[str, list[Problem]] = {}
     for block_id in report.order:
@@ -206,7 +206,7 @@ def shape_result(spec: BlockSpec, params: dict[str, Any], inputs: list[TensorTyp
     return known
 
 
-def cycle_problems(design: DesignGraph) -> list[Problem]:
+def _cycle_problems(design: DesignGraph) -> list[Problem]:
     """One problem for each block on a cycle, naming the blocks of its cycle."""
     problems = []
     for component in nx.strongly_connected_components(design.graph):
