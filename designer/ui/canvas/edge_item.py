@@ -95,6 +95,8 @@ class EdgeLabel(QGraphicsPathItem):
 
 
 class Tag(NamedTuple):
+    """The look of a label, shared by all labels whose texts are as wide."""
+
     outline: QPainterPath
     """A rounded box centred on the origin."""
     text_box: QRectF
@@ -108,6 +110,7 @@ def _label_font() -> QFont:
 
 @lru_cache(maxsize=4096)
 def _tag_around(text: str) -> Tag:
+    """The tag that fits ``text`` (texts change with every edit; their widths mostly do not)."""
     return _tag(math.ceil(QFontMetricsF(_label_font()).horizontalAdvance(text)))
 
 
