@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 MAX_CHANGES = 3
@@ -25,7 +26,7 @@ def difference(previous: dict[str, Any] | None, current: dict[str, Any]) -> str:
         return "first run"
     before, after = flatten(previous), flatten(current)
     changes = [
-        f"{key.replace('_', ' ')} {_show(before.get(key))} → {_show(after.get(key))}"
+        f"{key.replace('_', ' ')} {_show(key, before.get(key))} → {_show(key, after.get(key))}"
         for key in dict.fromkeys([*after, *before])  # in the order the settings declare them
         if before.get(key) != after.get(key)
     ]
@@ -35,7 +36,9 @@ def difference(previous: dict[str, Any] | None, current: dict[str, Any]) -> str:
     return ", ".join(changes[:MAX_CHANGES]) + (f" (+{more} more)" if more > 0 else "")
 
 
-def _show(value: Any) -> str:
+def _show(key: str, value: Any) -> str:
+    if key == "init_weights":  # a run records the whole path; its file's name tells the runs apart
+        return Path(value).name if value else "fresh"
     if value is None:
         return "none"
     if isinstance(value, bool):

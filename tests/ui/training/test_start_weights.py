@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFileDialog, QPushButton
 
 from designer.compiler.compile import compile_design
 from designer.core.project import Project
+from designer.ui.training.run_compare import difference
 from designer.ui.training.run_record import RunRecord
 from designer.ui.training.snapshot import frozen_project, same_training
 from designer.ui.training.status_text import starting_text
@@ -50,6 +51,10 @@ def test_a_run_s_snapshot_holds_the_weights_path_made_absolute_and_still_counts_
     assert same_training(project, snapshot, path)
     project.training["init_weights"] = "other.pt"
     assert not same_training(project, snapshot, path)
+
+
+def test_runs_are_told_apart_by_the_name_of_the_weights_they_started_from():
+    assert difference({"init_weights": ""}, {"init_weights": "/runs/a/model.pt"}) == "init weights fresh → model.pt"
 
 
 def test_the_status_says_what_a_run_started_from():
