@@ -75,12 +75,15 @@ class GroupBoxItem(QGraphicsItem):
             self.setToolTip(f"<b>{self.name}</b><br>{self._counts()}<br>double-click or + to expand")
             self.update()
 
-    def place(self, centre: QPointF) -> None:
-        """Move to ``centre`` without carrying the blocks (they are already there)."""
+    def place(self, centre: QPointF) -> bool:
+        """Move to ``centre`` without carrying the blocks (they are already there); whether it moved."""
+        if centre == self.pos():
+            return False
         self._placing = True
         self.setPos(centre)
         self._at = self.pos()
         self._placing = False
+        return True
 
     def input_point(self) -> QPointF:
         return self.mapToScene(QPointF(self._body.left(), 0))

@@ -26,6 +26,8 @@ class GroupView:
         self.frames: dict[str, GroupFrameItem] = {}
         self.hidden_in: dict[str, str] = {}
         """Each hidden block and the box drawn in its place."""
+        self._members: dict[str, set[str]] = {}
+        """The blocks of each box, as of the last refresh."""
         self._stale = False
         self._layout_timer = QTimer(scene)
         self._layout_timer.setSingleShot(True)
@@ -108,8 +110,9 @@ class GroupView:
             elif outermost is None:
                 framed.add(group.name)
         hidden_before, self.hidden_in = self.hidden_in, {}
-        for name in shown_as_box:
-            self.hidden_in.update(dict.fromkeys(groups.members(name), name))
+        self._members = {name: groups.members(name) for name in shown_as_box}
+        for name, members in self._members.items():
+            self.hidden_in.update(dict.fromkeys(members, name))
         self._sync_items(shown_as_box, framed)
         for block_id, item in self.scene.blocks.items():
             visible = block_id not in self.hidden_in
@@ -117,12 +120,13 @@ class GroupView:
                 item.setVisible(visible)
         touched = hidden_before.keys() | self.hidden_in.keys()
         self._count()
-        self.lay_out()
+        placed = self.lay_out()
         for connection, edge in self.scene.edges.items():
             if connection.source in touched or connection.target in touched:
-                edge.setVisible(self.scene.detailed and self.shows(connection))
-                if connection.source not in self.hidden_in and connection.target not in self.hidden_in:
-                    self.scene.place_edge(edge)  # back on its ports (lay_out put those with a hidden end on boxes)
+                shown = self.shows(connection)
+                edge.setVisible(self.scene.detailed and shown)
+                if shown and connection not in placed:
+                    self.scene.place_edge(edge)  # back on its ports, or onto a box's side
 
     def _sync_items(self, boxes: set[str], frames: set[str]) -> None:
         for items, wanted in ((self.boxes, boxes), (self.frames, frames)):
@@ -141,25 +145,31 @@ class GroupView:
             return  # a refresh at the end of the batch counts again
         params = {b.block_id: b.params or 0 for b in self.scene.document.summary.blocks}
         for name, box in self.boxes.items():
-            members = self.design.groups.members(name)
+            members = self._members[name]
             errors = any(self.scene.blocks[b].errors for b in members if b in self.scene.blocks)
             box.set_contents(len(members), sum(params.get(b, 0) for b in members), errors)
 
-    def lay_out(self) -> None:
-        """Put each box in the middle of its blocks and each frame around its blocks, inner frames first."""
+    def lay_out(self) -> set[Connection]:
+        """Put each box in the middle of its blocks and each frame around its blocks; returns the edges it placed
+        (those shown with an end on a box that moved)."""
         if self._stale:
-            return
-        groups, blocks = self.design.groups, self.scene.blocks
+            return set()
+        blocks, moved = self.scene.blocks, set()
         for name, box in self.boxes.items():
-            points = [blocks[b].pos() for b in groups.members(name) if b in blocks]
+            points = [blocks[b].pos() for b in self._members[name] if b in blocks]
             if points:
                 xs, ys = [p.x() for p in points], [p.y() for p in points]
-                box.place(QPointF((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2))
+                if box.place(QPointF((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)):
+                    moved.add(name)
         for name, frame in self.frames.items():
             frame.set_pieces(self._pieces(name))
+        placed = set()
         for connection, edge in self.scene.edges.items():
-            if connection.source in self.hidden_in or connection.target in self.hidden_in:
+            source, target = self.hidden_in.get(connection.source), self.hidden_in.get(connection.target)
+            if (source in moved or target in moved) and source != target:
                 self.scene.place_edge(edge)
+                placed.add(connection)
+        return placed
 
     def _pieces(self, name: str) -> list[QRectF]:
         """The rectangles a frame round ``name`` unites: its shown blocks and boxes, each with room, more the deeper."""
@@ -180,7 +190,7 @@ class GroupView:
 
     def _carry(self, box: GroupBoxItem, shift: QPointF) -> None:
         """A box dragged by ``shift``: its hidden blocks follow, and the scene asks for their move on release."""
-        for block_id in self.design.groups.members(box.name):
+        for block_id in self._members.get(box.name, ()):
             item = self.scene.blocks.get(block_id)
             if item is not None:
                 item.setPos(item.pos() + shift)
