@@ -32,13 +32,18 @@ def grouped_positions(
     stand_in = {b: members[0] for members in boxes.values() for b in members}  # the box goes by its first block
     outline = nx.MultiDiGraph()
     outline.add_nodes_from(stand_in.get(b, b) for b in design.graph.nodes)
+    inside = {first: nx.MultiDiGraph() for first in stand_in.values()}
+    for members in boxes.values():
+        inside[members[0]].add_nodes_from(members)
     for source, target in design.graph.edges():
         ends = stand_in.get(source, source), stand_in.get(target, target)
         if ends[0] != ends[1]:
             outline.add_edge(*ends)
+        elif source in stand_in:
+            inside[ends[0]].add_edge(source, target)
     positions = layered_positions(_as_design(outline), direction, aspect=aspect)
     for members in boxes.values():
-        local = layered_positions(_as_design(design.graph.subgraph(members)), direction, aspect=LOCAL_ASPECT)
+        local = layered_positions(_as_design(inside[members[0]]), direction, aspect=LOCAL_ASPECT)
         xs, ys = [p[0] for p in local.values()], [p[1] for p in local.values()]
         centre = positions[members[0]]
         dx, dy = centre[0] - (min(xs) + max(xs)) / 2, centre[1] - (min(ys) + max(ys)) / 2
