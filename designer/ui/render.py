@@ -47,8 +47,12 @@ def design_scene(project: Project) -> Iterator[DesignScene]:
 
 
 def diagram_rect(scene: DesignScene, margin: float = MARGIN) -> QRectF:
-    """The part of the canvas a picture shows: every item, with ``margin`` around them."""
-    bounds = scene.itemsBoundingRect()
+    """The part of the canvas a picture shows: every item shown (not the blocks of collapsed groups), with
+    ``margin`` around them."""
+    bounds = QRectF()
+    for item in scene.items():
+        if item.isVisible():
+            bounds = bounds.united(item.sceneBoundingRect())
     return bounds.adjusted(-margin, -margin, margin, margin)
 
 

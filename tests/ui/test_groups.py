@@ -9,7 +9,7 @@ from designer.core.design import Connection
 from designer.core.project_file import load_project
 from designer.ui.canvas.group_item import GroupBoxItem, GroupFrameItem
 from designer.ui.document import Document
-from tests.ui.helpers import drag
+from tests.ui.helpers import assert_scene_matches_model, drag
 
 CONV_STAGE = ["conv1", "relu1", "pool1"]
 
@@ -130,6 +130,7 @@ def test_nested_groups_collapse_inside_out_and_save_and_reopen(window, tmp_path)
     assert reopened.design.groups == design.groups
     window.set_document(Document(reopened, tmp_path / "grouped.json"))
     assert set(window.scene.groups.boxes) == {"group_1"} and set(window.scene.groups.frames) == {"group_2"}
+    assert_scene_matches_model(window)  # a new scene puts edges on boxes from the start
     items = window.scene.items()
     assert sum(isinstance(i, GroupBoxItem) for i in items) == 1
     assert sum(isinstance(i, GroupFrameItem) for i in items) == 1

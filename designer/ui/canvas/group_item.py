@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from designer.ui import theme
 
-BOX_WIDTH = theme.BLOCK_WIDTH + 34.0
+BOX_WIDTH = theme.BLOCK_WIDTH  # as wide as a block: the layout leaves room for a block's shape labels beside it
 BOX_HEIGHT = 62.0
 TITLE_HEIGHT = 22.0
 FRAME_PAD = (44.0, 14.0 + TITLE_HEIGHT, 44.0, 22.0)
@@ -109,15 +109,16 @@ class GroupBoxItem(QGraphicsItem):
         painter.drawRoundedRect(body, radius, radius)
         painter.fillRect(QRectF(body.left() + 1, body.top() + radius, 5, body.height() - 2 * radius), group_colour())
         _paint_button(painter, self.button_rect(), "+")
-        room = int(body.width() - 46)
+        room = int(body.width() - 40)
         painter.setPen(theme.TEXT)
         painter.setFont(theme.font(9.5, bold=True))
         name = QFontMetrics(painter.font()).elidedText(self.name, Qt.TextElideMode.ElideMiddle, room)
         painter.drawText(QRectF(body.left() + 14, body.top() + 8, room, 18), name)
         painter.setPen(theme.TEXT_MUTED)
         painter.setFont(theme.font(8.0))
-        painter.drawText(QRectF(body.left() + 14, body.top() + 27, body.width() - 20, 16), self._counts())
-        painter.drawText(QRectF(body.left() + 14, body.top() + 42, body.width() - 20, 16), "group")
+        painter.drawText(QRectF(body.left() + 14, body.top() + 27, body.width() - 20, 16), f"{self.block_count} blocks")
+        params = f"{format_params(self.params)} params"
+        painter.drawText(QRectF(body.left() + 14, body.top() + 42, body.width() - 20, 16), params)
 
     def _counts(self) -> str:
         return f"{self.block_count} blocks · {format_params(self.params)} params"

@@ -38,7 +38,6 @@ class GroupView:
         scene.geometry_changed.connect(self._layout_timer.start)
         scene.document.report_changed.connect(self._count)  # errors inside a box
         scene.document.summary_changed.connect(self._count)  # parameters come from the summary
-        self.refresh()
 
     @property
     def design(self) -> DesignGraph:

@@ -62,6 +62,7 @@ class DesignScene(QGraphicsScene):
         for connection in self.design.connections():
             self._on_connected(connection)
         self.groups = GroupView(self)
+        self.groups.refresh()  # once the scene has it: placing edges on boxes asks for it
 
     @property
     def design(self) -> DesignGraph:
