@@ -17,6 +17,7 @@ from torch import fx, nn
 from designer.core.design import DesignError
 from designer.core.project import Project
 from designer.importers.builder import DesignBuilder, Port, block_name
+from designer.importers.encoder_layers import join_encoder_layers
 from designer.importers.grouping import add_groups, torch_module_path
 from designer.importers.result import ImportReport, ImportResult, ModelImportError, first_line, unexpected
 from designer.importers.saving import lay_out
@@ -152,6 +153,7 @@ class ModuleImporter:
         if self.problems:
             listed = "\n  ".join(self.problems[:20])
             raise ModelImportError(f"{self.name} has parts Designer cannot import:\n  {listed}")
+        join_encoder_layers(self.builder, {})
         add_groups(self.builder.design, self.builder.paths)
         lay_out(self.builder.design)
         project = Project(self.builder.design, name=block_name(self.name, "imported"))

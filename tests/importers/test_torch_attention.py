@@ -3,6 +3,8 @@ F.scaled_dot_product_attention as one SelfAttention block; refusals name the att
 
 import pytest
 import torch
+import torch.nn.functional as F
+from torch import nn
 
 from designer.compiler.compile import compile_design
 from designer.importers.result import ModelImportError
@@ -77,3 +79,40 @@ def test_a_masked_transformer_encoder_is_refused():
 
     with pytest.raises(ModelImportError, match="only TransformerEncoder without a mask has blocks"):
         import_module(Masked(norm_first=False), list(SAMPLE))
+
+
+class HandWrittenLayer(nn.Module):
+    """A pre-norm encoder layer written out by hand around hand-written attention."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.embed = nn.Linear(4, 16)
+        self.norm1, self.norm2 = nn.LayerNorm(16), nn.LayerNorm(16)
+        self.attention = HandWritten()
+        self.linear1, self.linear2 = nn.Linear(16, 32), nn.Linear(32, 16)
+        self.fc = nn.Linear(16 * 5, 3)
+
+    def attend(self, x: torch.Tensor) -> torch.Tensor:
+        a = self.attention
+        q, k, v = a.heads(a.query(x)), a.heads(a.key(x)), a.heads(a.value(x))
+        return a.out(F.scaled_dot_product_attention(q, k, v).transpose(1, 2).reshape(x.shape))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.embed(x)
+        h = h + self.attend(self.norm1(h))
+        h = h + self.linear2(F.gelu(self.linear1(self.norm2(h))))
+        return self.fc(torch.flatten(h, 1))
+
+
+def test_a_hand_written_encoder_layer_becomes_one_block():
+    torch.manual_seed(0)
+    original = perturbed(HandWrittenLayer())
+    result = import_module(original, list(SAMPLE))
+    assert [b.kind for b in result.project.design.blocks()] == [
+        "Input", "Linear", "Flatten", "Linear", "Output", "TransformerEncoderLayer"
+    ]  # fmt: skip
+    (layer,) = [b for b in result.project.design.blocks() if b.kind == "TransformerEncoderLayer"]
+    assert layer.params | {"d_model": None} == {
+        "d_model": None, "nhead": 2, "dim_feedforward": 32, "dropout": 0.0, "activation": "gelu", "norm_first": True
+    }  # fmt: skip
+    assert_computes_like(result, original)
