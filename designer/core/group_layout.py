@@ -73,12 +73,12 @@ def crowded(design: DesignGraph, names: list[str]) -> bool:
         places[box] = ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
     for name in names:
         members = groups.members(name)
-        points = [shown[b] for b in members if b in shown]
+        inside = members | {g for g in boxes if groups.members(g) <= members}  # its blocks, and boxes inside it
+        points = [places[key] for key in inside if key in places]
         if not points:
             continue
         left, right = min(p[0] for p in points) - _REACH[0], max(p[0] for p in points) + _REACH[0]
         top, bottom = min(p[1] for p in points) - _REACH[1], max(p[1] for p in points) + _REACH[1]
-        inside = members | {g for g in places if g in groups and set(groups.members(g)) <= members}
         if any(left < x < right and top < y < bottom for key, (x, y) in places.items() if key not in inside):
             return True
     return False

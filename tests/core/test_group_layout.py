@@ -49,3 +49,17 @@ def test_expanding_a_group_laid_out_around_its_box_is_crowded_one_drawn_in_place
         design.move_block(block_id, position)
     design.groups.set_collapsed("g", False)
     assert crowded(design, ["g"])
+
+
+def test_a_stage_whose_units_stay_collapsed_is_crowded_when_a_unit_box_lands_on_another_block():
+    design, ids = chain(10)
+    design.groups.add(*design.groups.plan("stage", ids[2:8]))
+    design.groups.add(*design.groups.plan("unit1", ids[2:5]))
+    design.groups.add(*design.groups.plan("unit2", ids[5:8]))
+    for block_id, position in layered_positions(design).items():
+        design.move_block(block_id, position)
+    design.groups.set_collapsed("unit1", True)
+    design.groups.set_collapsed("unit2", True)
+    assert not crowded(design, ["stage"])  # every block of the stage lies in a box of its own
+    design.move_block(ids[9], design.block(ids[3]).position)  # r9 onto the middle of unit1, where its box is
+    assert crowded(design, ["stage"])
