@@ -226,7 +226,7 @@ class MainWindow(QMainWindow):
 
     # ---- docks and their layout ------------------------------------------------------------
     def _make_docks(self) -> None:
-        """Blocks on the left; Inspector and Dataset tabbed on the right; Problems and Training tabbed below."""
+        """Blocks on the left; Inspector and Dataset on the right; Problems and Training below (tabbed once shown)."""
         area = Qt.DockWidgetArea
         self.block_palette, self.inspector, self.dataset = BlockPalette(), Inspector(), DatasetPanel()
         self.problems, self.training = ProblemList(), TrainingPanel()
@@ -235,10 +235,6 @@ class MainWindow(QMainWindow):
         self.dataset_dock = self._dock("Dataset", self.dataset, area.RightDockWidgetArea)
         self.problems_dock = self._dock("Problems", self.problems, area.BottomDockWidgetArea)
         self.training_dock = self._dock("Training", self.training, area.BottomDockWidgetArea)
-        self.tabifyDockWidget(self.inspector_dock, self.dataset_dock)
-        self.tabifyDockWidget(self.problems_dock, self.training_dock)
-        self.inspector_dock.raise_()
-        self.problems_dock.raise_()
         self.docks = [self.palette_dock, self.inspector_dock, self.dataset_dock, self.problems_dock, self.training_dock]
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -260,9 +256,21 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if self._needs_default_layout:  # sizes are only honoured once the window has its own size
             self._needs_default_layout = False
+            self._tabify_docks()
             horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
             self.resizeDocks([self.palette_dock, self.inspector_dock], list(SIDE_DOCK_WIDTHS), horizontal)
             self.resizeDocks([self.problems_dock], [BOTTOM_DOCK_HEIGHT], vertical)
+
+    def _tabify_docks(self) -> None:
+        """Inspector with Dataset, Problems with Training, each pair as tabs.
+
+        Done once the window is shown, and only without a saved layout: tabifying a second pair before the window
+        is shown, or before restoreState, leaves Qt 6.11 showing a stale copy of the first pair's tab bar.
+        """
+        self.tabifyDockWidget(self.inspector_dock, self.dataset_dock)
+        self.tabifyDockWidget(self.problems_dock, self.training_dock)
+        self.inspector_dock.raise_()
+        self.problems_dock.raise_()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.files.confirm_discard():
