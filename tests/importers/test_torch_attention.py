@@ -9,8 +9,8 @@ from torch import nn
 from designer.compiler.compile import compile_design
 from designer.importers.result import ModelImportError
 from designer.importers.torch_import import import_module
+from tests.importers.attention_models import Encoder, HandWritten
 from tests.importers.models import perturbed
-from tests.importers.test_onnx_attention import Encoder, HandWritten
 from tests.importers.written_out import train_one_step
 
 SAMPLE = (5, 4)
