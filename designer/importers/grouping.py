@@ -49,8 +49,9 @@ def onnx_module_path(node: Any) -> str | None:
     return None if tensor is None else re.sub(r"_(\d+)(?:_|$)", r".\1.", tensor).strip(".")
 
 
-def add_groups(design: DesignGraph, paths: Mapping[str, str | None]) -> None:
-    """Group the blocks of ``design`` by ``paths`` (block id → module path; ``""``: in no module; ``None``: unknown)."""
+def add_groups(design: DesignGraph, paths: Mapping[str, str | None], notes: list[str]) -> None:
+    """Group the blocks of ``design`` by ``paths`` (block id → module path; ``""``: in no module; ``None``: unknown),
+    and say in ``notes`` what groups there are."""
     members: dict[str, set[str]] = {}
     for block_id, path in _inherited(design, paths).items():
         if path:
@@ -76,6 +77,20 @@ def add_groups(design: DesignGraph, paths: Mapping[str, str | None]) -> None:
             design.groups.add(Group(prefix, direct, parent, collapsed))
         except GroupError:
             continue  # a name no group can have (too long): its blocks stay loose rather than fail the import
+    if len(design.groups):
+        notes.append(_describe(design, collapsed))
+
+
+def _describe(design: DesignGraph, collapsed: bool) -> str:
+    """``grouped by module: 4 groups (res2, …) holding 16 more, collapsed: …``."""
+    top = design.groups.children(None)
+    inner = len(design.groups) - len(top)
+    listed = ", ".join(top[:6]) + (", …" if len(top) > 6 else "")
+    text = f"grouped by module: {len(top)} group{'s' if len(top) != 1 else ''} ({listed})"
+    text += f" holding {inner} more" if inner else ""
+    if collapsed:
+        text += ", collapsed as the design is big (double-click one to open it, or View ▸ Expand All Groups)"
+    return text
 
 
 def _inherited(design: DesignGraph, paths: Mapping[str, str | None]) -> dict[str, str]:

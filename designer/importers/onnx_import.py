@@ -80,7 +80,7 @@ class OnnxImporter:
         self._prune_unused()
         join_encoder_layers(self.builder, self.produced)
         self._check_shapes()
-        add_groups(self.builder.design, self.builder.paths)
+        add_groups(self.builder.design, self.builder.paths, self.report.notes)
         lay_out(self.builder.design)
         project = Project(self.builder.design, name=block_name(name, "imported"), description=self._describe())
         return ImportResult(project, self.builder.weights, self.report)

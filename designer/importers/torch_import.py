@@ -154,7 +154,7 @@ class ModuleImporter:
             listed = "\n  ".join(self.problems[:20])
             raise ModelImportError(f"{self.name} has parts Designer cannot import:\n  {listed}")
         join_encoder_layers(self.builder, {})
-        add_groups(self.builder.design, self.builder.paths)
+        add_groups(self.builder.design, self.builder.paths, self.report.notes)
         lay_out(self.builder.design)
         project = Project(self.builder.design, name=block_name(self.name, "imported"))
         project.description = f"Imported from the PyTorch module {self.name}."

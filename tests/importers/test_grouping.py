@@ -20,7 +20,8 @@ def named_groups(design):
 
 
 def test_a_torch_resnet_opens_with_its_stage_and_units():
-    design = import_module(ResNet(), [3, 16, 16]).project.design
+    result = import_module(ResNet(), [3, 16, 16])
+    design = result.project.design
     groups = named_groups(design)
     assert set(groups) == {"layer1", "layer1.0", "layer1.1"}
     assert groups["layer1"] == (None, False, set())  # a small import opens expanded
@@ -29,6 +30,7 @@ def test_a_torch_resnet_opens_with_its_stage_and_units():
     # Modules and the torch functions in the unit's own forward (the skip's add, the relus) alike.
     assert unit == {"layer1_0_conv1", "layer1_0_bn1", "layer1_0_conv2", "layer1_0_bn2", "add", "relu_1", "relu_2"}
     assert design.groups.members("layer1") == {b for g in ("layer1.0", "layer1.1") for b in design.groups.members(g)}
+    assert "note: grouped by module: 1 group (layer1) holding 2 more" in result.report.lines()
 
 
 def test_the_same_resnet_through_onnx_has_the_same_groups(tmp_path):
@@ -51,7 +53,9 @@ def test_a_transformer_encoder_groups_its_layers_from_torch_and_from_onnx(tmp_pa
 
 @pytest.mark.skipif(not LIGHT_RESNET50.is_file(), reason="not part of this onnx installation")
 def test_resnet50_opens_as_its_four_stages_collapsed():
-    design = import_onnx(LIGHT_RESNET50).project.design
+    result = import_onnx(LIGHT_RESNET50)
+    design = result.project.design
+    assert "4 groups (res2, res3, res4, res5) holding 16 more, collapsed" in result.report.lines()[-1]
     stages = [g.name for g in design.groups if g.parent is None]
     assert stages == ["res2", "res3", "res4", "res5"]
     assert [len(design.groups.children(s)) for s in stages] == [3, 4, 6, 3]  # ResNet-50's bottleneck units
