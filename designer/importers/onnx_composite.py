@@ -19,7 +19,7 @@ import torch
 
 from designer.core.shapes import SEQUENCE
 from designer.importers.grouping import onnx_module_path
-from designer.importers.result import ModelImportError
+from designer.importers.result import ModelImportError, first_line
 
 if TYPE_CHECKING:
     from designer.importers.onnx_import import NodeContext, OnnxImporter
@@ -62,7 +62,12 @@ def find_composites(importer: OnnxImporter, finders: dict[str, Finder]) -> dict[
     candidates: list[Composite] = []
     for index, node in enumerate(graph.nodes):
         finder = finders.get(node.op_type) if node.domain in ("", "ai.onnx") else None
-        found = finder(importer, index) if finder else None
+        try:
+            found = finder(importer, index) if finder else None
+        except ModelImportError:
+            raise
+        except Exception as exc:  # a graph unlike any seen: its nodes stay ONNX operators; the import goes on
+            found = f"it could not be examined ({type(exc).__name__}: {first_line(exc)})"
         if isinstance(found, str):
             importer.report.notes.append(f"{graph.label(index)} ({node.op_type}): kept as ONNX operators: {found}")
         elif found is not None:

@@ -6,6 +6,7 @@ import pytest
 import torch
 from onnx import helper
 
+from designer.importers import onnx_ops
 from designer.importers.onnx_import import import_onnx
 from tests.importers.attention_models import AttentionClassifier, Encoder, HandWritten
 from tests.importers.models import perturbed
@@ -142,3 +143,14 @@ def test_attention_without_projections_is_kept_and_said_why(tmp_path):
     assert kinds(result)["OnnxOp"] == 2 and "SelfAttention" not in kinds(result)
     assert any("not a linear projection of one tensor" in note for note in result.report.notes)
     assert_computes_like_onnxruntime(result, path, SAMPLE)
+
+
+def test_a_finder_that_fails_leaves_the_nodes_as_they_are(exported, monkeypatch):
+    def broken(importer, index):
+        raise IndexError("list index out of range")
+
+    monkeypatch.setitem(onnx_ops.COMPOSITES, "Softmax", broken)
+    result = import_onnx(exported["multihead"])
+    assert "SelfAttention" not in kinds(result) and result.report.kept
+    assert any("could not be examined (IndexError: list index out of range)" in n for n in result.report.notes)
+    assert_computes_like_onnxruntime(result, exported["multihead"], SAMPLE)
