@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QPix
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from designer.ui import theme
+from designer.ui.canvas.scene import DesignScene
 
 SIZE = (220, 150)
 MARGIN = 8.0
@@ -86,7 +87,8 @@ class Minimap(QWidget):
     def _ensure_picture(self) -> None:
         if self._picture is not None:
             return
-        items = list(getattr(self._view.scene(), "blocks", {}).values())
+        scene = self._view.scene()
+        items = scene.overview_items() if isinstance(scene, DesignScene) else []
         bounds = QRectF()
         for item in items:
             bounds = bounds.united(item.sceneBoundingRect())

@@ -216,3 +216,12 @@ def test_the_menus_offer_grouping_and_find_with_their_shortcuts(window):
     assert {acts.collapse_all, acts.expand_all} <= set(menus["&View"])
     acts.collapse_all.trigger()
     assert "no groups" in window.statusBar().currentMessage()
+
+
+def test_the_minimap_shows_a_collapsed_group_as_its_box(window):
+    name = group_conv_stage(window)
+    window.editor.set_collapsed([name], True)
+    shown = window.scene.overview_items()
+    assert window.scene.groups.boxes[name] in shown
+    assert not {window.scene.blocks[b] for b in ids(window, CONV_STAGE)} & set(shown)
+    assert len(shown) == len(window.document.design) - 3 + 1

@@ -69,6 +69,11 @@ class GroupBoxItem(QGraphicsItem):
         )
         self.setZValue(1)
 
+    @property
+    def colour(self) -> QColor:
+        """Its colour in the minimap."""
+        return group_colour()
+
     def set_contents(self, block_count: int, params: int, has_errors: bool) -> None:
         if (block_count, params, has_errors) != (self.block_count, self.params, self.has_errors):
             self.block_count, self.params, self.has_errors = block_count, params, has_errors

@@ -126,6 +126,7 @@ class GroupView:
                 edge.setVisible(self.scene.detailed and shown)
                 if shown and connection not in placed:
                     self.scene.place_edge(edge)  # back on its ports, or onto a box's side
+        self.scene.geometry_changed.emit()  # what the minimap shows, and the design's bounds, changed
 
     def _sync_items(self, boxes: set[str], frames: set[str]) -> None:
         for items, wanted in ((self.boxes, boxes), (self.frames, frames)):

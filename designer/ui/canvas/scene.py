@@ -17,6 +17,7 @@ from designer.core.inference import Problem
 from designer.ui.canvas.block_item import BlockItem, PortItem
 from designer.ui.canvas.connect_gesture import ConnectGesture
 from designer.ui.canvas.edge_item import EdgeItem
+from designer.ui.canvas.group_item import GroupBoxItem
 from designer.ui.canvas.group_view import GroupView
 from designer.ui.document import Document
 
@@ -99,6 +100,10 @@ class DesignScene(QGraphicsScene):
         finally:
             self.blockSignals(False)
         self.selectionChanged.emit()
+
+    def overview_items(self) -> list[BlockItem | GroupBoxItem]:
+        """What the minimap draws, each in its ``colour``: the blocks shown and the boxes of collapsed groups."""
+        return [item for item in self.blocks.values() if item.isVisible()] + list(self.groups.boxes.values())
 
     # ---- level of detail ------------------------------------------------------------------
     def set_detailed(self, detailed: bool) -> None:
