@@ -7,6 +7,8 @@ from typing import Any
 
 from torch import nn
 
+from designer.importers.encoder_layers import LAYER_NORM_EPS
+
 Settings = tuple[str, dict[str, Any]] | None
 
 
@@ -89,6 +91,8 @@ def _encoder(layer: nn.TransformerEncoderLayer) -> Settings:
     activation = getattr(layer.activation, "__name__", type(layer.activation).__name__).lower()
     if not layer.self_attn.batch_first or activation not in ("relu", "gelu"):
         return None
+    if layer.linear1.bias is None or any(norm.eps != LAYER_NORM_EPS for norm in (layer.norm1, layer.norm2)):
+        return None  # the block's layers have biases and its norms torch's default eps
     params = {
         "nhead": layer.self_attn.num_heads,
         "dim_feedforward": layer.linear1.out_features,

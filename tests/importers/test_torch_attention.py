@@ -72,13 +72,17 @@ def test_attention_that_is_not_self_attention_is_refused_with_the_reason():
         import_module(perturbed(Interleaved()), list(SAMPLE))
 
 
-def test_a_masked_transformer_encoder_is_refused():
+def test_a_transformer_encoder_without_a_block_is_refused():
     class Masked(Encoder):
         def forward(self, x):
             return self.encoder(self.embed(x), mask=torch.ones(5, 5, dtype=torch.bool).triu(1)).flatten(1)
 
     with pytest.raises(ModelImportError, match="only TransformerEncoder without a mask has blocks"):
         import_module(Masked(norm_first=False), list(SAMPLE))
+    with pytest.raises(
+        ModelImportError, match=r"layers\.0: TransformerEncoderLayer with these settings has no Designer"
+    ):
+        import_module(Encoder(norm_first=False, eps=1e-6), list(SAMPLE))  # the block's norms have torch's default eps
 
 
 class HandWrittenLayer(nn.Module):
