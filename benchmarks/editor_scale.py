@@ -20,9 +20,7 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from types import ModuleType
+from collections.abc import Callable
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -31,6 +29,7 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
 from benchmarks.table import Row, Target
+from benchmarks.timing import timed
 from designer.core.design import Connection, DesignGraph
 from designer.core.layout import layered_positions
 from designer.core.project import Project
@@ -78,25 +77,6 @@ def residual_design(blocks: int) -> DesignGraph:
     for block_id, position in layered_positions(design, aspect=ASPECT).items():
         design.move_block(block_id, position)  # laid out, as a saved design would be
     return design
-
-
-@contextmanager
-def timed(module: ModuleType, name: str) -> Iterator[list[tuple[float, float]]]:
-    """Record how long each call of ``module.name`` takes (wall and processor ms) while the block runs."""
-    original, spent = getattr(module, name), []
-
-    def wrapper(*args: object, **kwargs: object) -> object:
-        start, start_cpu = time.perf_counter(), time.process_time()
-        try:
-            return original(*args, **kwargs)
-        finally:
-            spent.append(((time.perf_counter() - start) * 1000, (time.process_time() - start_cpu) * 1000))
-
-    setattr(module, name, wrapper)
-    try:
-        yield spent
-    finally:
-        setattr(module, name, original)
 
 
 def median_ms(

@@ -231,7 +231,7 @@ def run(quick: bool = False, device: str = "cpu") -> list[Row]:
         torch.set_num_threads(threads)
     clock = "s" if device == "cuda" else "cpu_s"  # a GPU's work is not the process's CPU time
     ratios = [e / s for e, s in zip(results[f"engine_{clock}"], results[f"script_{clock}"], strict=True)]
-    medians = {f"{key}_median": statistics.median(values) for key, values in results.items() if key.endswith("s")}
+    medians = {f"{key}_median": statistics.median(values) for key, values in results.items() if key.endswith("_s")}
     raw = {"seeds": list(seeds), "repeats": repeats, "ratios": ratios, **results, **medians}
     return [
         Row(

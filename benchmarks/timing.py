@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from types import ModuleType
 
 
 @dataclass(frozen=True)
@@ -58,3 +60,22 @@ def percentile(values: list[float], q: float) -> float:
     low = int(rank)
     high = min(low + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+@contextmanager
+def timed(module: ModuleType, name: str) -> Iterator[list[tuple[float, float]]]:
+    """Record how long each call of ``module.name`` takes (wall and processor ms) while the block runs."""
+    original, spent = getattr(module, name), []
+
+    def wrapper(*args: object, **kwargs: object) -> object:
+        start, start_cpu = time.perf_counter(), time.process_time()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            spent.append(((time.perf_counter() - start) * 1000, (time.process_time() - start_cpu) * 1000))
+
+    setattr(module, name, wrapper)
+    try:
+        yield spent
+    finally:
+        setattr(module, name, original)
