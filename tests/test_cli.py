@@ -6,6 +6,9 @@ import onnxruntime
 import pytest
 
 from designer.cli import main
+from designer.core.design import Connection
+from designer.core.project_file import save_project
+from designer.core.templates import load_template
 
 
 def run(capsys, *args):
@@ -178,3 +181,22 @@ def test_check_reports_dataset_and_training_settings_with_their_place(tmp_path, 
     assert f"{path}: error: dataset.validation_fraction: validation_fraction must be" in out
     assert f"{path}: error: training.learning_rate: learning_rate must be" in out
     assert f"{path}: error: training.monitor: classification does not report val_mae" in out
+
+
+def test_output_cut_short_by_its_reader_ends_quietly(tmp_path):
+    project = load_template("lenet-digits")
+    design = project.design
+    source = design.find("digit")
+    with design.batch():  # a long table: one row per block, far more than a pipe holds
+        for _ in range(1500):
+            block = design.add_block("ReLU")
+            design.connect(Connection(design.incoming(source)["in"].source, "out", block, "in"))
+    save_project(project, tmp_path / "long.json")
+    command = [sys.executable, "-m", "designer", "summary", str(tmp_path / "long.json")]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as reader:
+        assert reader.stdout.readline()  # like ``| head -1``
+        reader.stdout.close()
+        code = reader.wait(timeout=120)
+        errors = reader.stderr.read().decode()
+    assert code == 141
+    assert errors == ""

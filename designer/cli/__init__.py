@@ -19,6 +19,7 @@ Each command lives in its own module with a ``register(subparsers)`` function th
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from designer import __version__
@@ -32,6 +33,9 @@ from designer.cli import (
 )
 from designer.cli.common import EXIT_UNREADABLE, fail
 from designer.core.project_file import ProjectFileError
+
+EXIT_BROKEN_PIPE = 141
+"""What a shell reports for a command ended by SIGPIPE (128 + 13)."""
 
 COMMAND_MODULES = (
     project_commands,
@@ -53,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except ProjectFileError as exc:
         return fail(f"cannot read {exc}", EXIT_UNREADABLE)
+    except BrokenPipeError:  # the reader went away (``designer summary FILE | head``): stop quietly, as cat does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the flush at exit cannot fail again
+        return EXIT_BROKEN_PIPE
 
 
 def _parser() -> tuple[argparse.ArgumentParser, set[str]]:
