@@ -61,7 +61,9 @@ class OnnxOperator(nn.Module):
             opsets.append(helper.make_opsetid(self.domain, 1))
         model = helper.make_model(graph, opset_imports=opsets)
         try:
-            return onnxruntime.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+            options = onnxruntime.SessionOptions()
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # leave the cores to torch
+            return onnxruntime.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
         except Exception as exc:  # onnxruntime raises its own exception types for every kind of refusal
             raise RuntimeError(f"ONNX Runtime cannot run the imported operator {self.op_type}: {exc}") from None
 
