@@ -115,6 +115,8 @@ class DesignGraph:
 
     def __init__(self) -> None:
         self._graph = nx.MultiDiGraph()
+        self._ids_by_name: dict[str, str] = {}
+        """Each block's id by its name, kept by every edit: names are checked on each add and rename."""
         self._next_id = 1
         self._batch_depth = 0
         self.events = DesignEvents()
@@ -153,15 +155,13 @@ class DesignGraph:
 
     def find(self, name: str) -> str | None:
         """The id of the block called ``name``, if there is one."""
-        return next(
-            (b for b, data in self._graph.nodes(data=True) if data["name"] == name),
-            None,
-        )
+        return self._ids_by_name.get(name)
 
     def snapshot(self) -> DesignGraph:
         """An independent copy, with no listeners, for compiling or training while editing goes on."""
         copy_ = DesignGraph()
         copy_._graph = copy.deepcopy(self._graph)
+        copy_._ids_by_name = dict(self._ids_by_name)
         copy_._next_id = self._next_id
         copy_.groups = self.groups.copy(copy_.__contains__)
         return copy_
@@ -212,6 +212,7 @@ class DesignGraph:
         name = self._check_name(name) if name is not None else self.unique_name(kind)
         self._next_id = max(self._next_id, _id_number(block_id)) + 1
         self._graph.add_node(block_id, kind=kind, name=name, params=checked, position=_point(position))
+        self._ids_by_name[name] = block_id
         self.events.block_added.emit(block_id)
         return block_id
 
@@ -225,6 +226,7 @@ class DesignGraph:
             self.disconnect(connection)
         removed = RemovedBlock(removed.block, removed.connections, self.groups.discard_block(block_id))
         self._graph.remove_node(block_id)
+        del self._ids_by_name[removed.block.name]
         self.events.block_removed.emit(block_id)
         return removed
 
@@ -243,6 +245,8 @@ class DesignGraph:
         if name == old:
             return
         data["name"] = self._check_name(name)
+        del self._ids_by_name[old]
+        self._ids_by_name[name] = block_id
         self.events.block_renamed.emit(block_id, old, name)
 
     def set_param(self, block_id: str, name: str, value: Any) -> None:
@@ -299,9 +303,8 @@ class DesignGraph:
     def unique_name(self, kind: str) -> str:
         """A fresh name for a new block of ``kind``: ``conv2d_1``, ``conv2d_2``, …"""
         stem = re.sub(r"(?<=[a-z0-9])(?=[A-Z][a-z])", "_", kind).lower()  # LeakyReLU → leaky_relu
-        taken = {data["name"] for _, data in self._graph.nodes(data=True)}
         n = 1
-        while f"{stem}_{n}" in taken:
+        while f"{stem}_{n}" in self._ids_by_name:
             n += 1
         return f"{stem}_{n}"
 
