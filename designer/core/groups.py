@@ -37,13 +37,14 @@ class RemovedGroup:
 
 
 class Groups:
-    """The groups of one design; ``changed`` is emitted after every change."""
+    """The groups of one design; ``changed`` is emitted after every change, after ``renamed`` for a rename."""
 
     def __init__(self, block_exists: Callable[[str], bool]) -> None:
         self._groups: dict[str, Group] = {}
         self._group_of: dict[str, str] = {}
         self._block_exists = block_exists
         self.changed = Signal()
+        self.renamed = Signal()  # (old name, new name)
 
     # ---- reading -------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -171,6 +172,20 @@ class Groups:
         """Put back a group taken by :meth:`remove`."""
         self.add(removed.group, removed.children)
 
+    def rename(self, name: str, new_name: str) -> None:
+        """Call group ``name`` ``new_name``; it keeps its place, its blocks and the groups inside it."""
+        group = self.get(name)
+        if new_name == name:
+            return
+        check_name(new_name)
+        if new_name in self._groups:
+            raise GroupError(f"another group is already called {new_name!r}")
+        renamed = (_renaming(g, name, new_name) for g in self._groups.values())
+        self._groups = {g.name: g for g in renamed}
+        self._group_of.update(dict.fromkeys(group.blocks, new_name))
+        self.renamed.emit(name, new_name)
+        self.changed.emit()
+
     def set_collapsed(self, name: str, collapsed: bool) -> None:
         group = self.get(name)
         if group.collapsed != collapsed:
@@ -228,6 +243,13 @@ class Groups:
         for child in children:
             if child not in self._groups or self._groups[child].parent != group.parent:
                 raise GroupError(f"{group.name}: {child!r} is not a group beside it that could go inside it")
+
+
+def _renaming(group: Group, old: str, new: str) -> Group:
+    """``group`` once the group called ``old`` is called ``new``."""
+    if group.name == old:
+        return replace(group, name=new)
+    return replace(group, parent=new) if group.parent == old else group
 
 
 def check_name(name: object) -> str:
