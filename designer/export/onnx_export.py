@@ -22,6 +22,7 @@ from torch.export import Dim
 from designer.core.shapes import BATCH, SEQUENCE
 from designer.export.parity import ParityReport, compare
 from designer.export.prepare import EXPORT_BATCH, ExportError, PreparedModel, first_line
+from designer.export.recurrent import ONNX_TRANSLATIONS, recurrent_loops
 
 BATCH_DIM, LENGTH_DIM = "batch", "length"
 _SIZE_NAMES = {BATCH: BATCH_DIM, SEQUENCE: LENGTH_DIM}
@@ -32,9 +33,8 @@ def export_onnx(model: PreparedModel, path: Path, opset: int) -> None:
     inputs = model.example_inputs(EXPORT_BATCH, model.length)
     batch, length = Dim(BATCH_DIM, min=1), Dim(LENGTH_DIM, min=1)
     dynamic = {i.name: {0: batch, 1: length} if i.declared_length is not None else {0: batch} for i in model.inputs}
-    forget_recurrent_dispatch()
     try:
-        with quiet():
+        with quiet(), recurrent_loops():
             torch.onnx.export(
                 model.module,
                 inputs,
@@ -45,21 +45,10 @@ def export_onnx(model: PreparedModel, path: Path, opset: int) -> None:
                 output_names=model.output_names,
                 dynamic_shapes=dynamic,
                 opset_version=opset,
+                custom_translation_table=ONNX_TRANSLATIONS,
             )
     except Exception as exc:  # the exporter raises many kinds; each becomes one clear message
         raise ExportError([f"torch could not export the model to ONNX: {first_line(exc)}"]) from None
-
-
-def forget_recurrent_dispatch() -> None:
-    """Let torch's loop-based LSTM and GRU decompositions take effect on every export, not just the first.
-
-    torch 2.13 swaps them in for a dynamic length by editing the ops' kernels without clearing their dispatch
-    caches, so once an LSTM or GRU has run in this process, later exports unroll it and fix the length.
-    """
-    for op in (torch.ops.aten.lstm.input, torch.ops.aten.gru.input):
-        cache = getattr(op, "_dispatch_cache", None)
-        if cache is not None:
-            cache.clear()
 
 
 def check_onnx(path: Path, model: PreparedModel) -> list[str]:

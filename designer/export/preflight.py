@@ -41,7 +41,6 @@ NOT_TORCH = {
 """Block kinds that only the weights format can take, and why."""
 RULES: dict[str, Rule] = {
     "ConvTranspose2d": _conv_transpose,
-    "RNN": _fixes_length("of the steps an Elman RNN unrolls", f"use a GRU or LSTM, or {_FIXED_LENGTH}"),
     "MaxPool1d": _fixes_length("that max_pool1d slides over", _FIXED_LENGTH),
 }
 """Per block kind: why a block with these resolved parameters and inputs cannot be exported, or None."""

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import importlib.machinery
 import importlib.util
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import torch
@@ -14,9 +12,10 @@ from torch import nn
 from torch.export import Dim
 
 from designer.export.code import CLASS_NAME, model_source
-from designer.export.onnx_export import BATCH_DIM, LENGTH_DIM, forget_recurrent_dispatch, quiet
+from designer.export.onnx_export import BATCH_DIM, LENGTH_DIM, quiet
 from designer.export.parity import ParityReport, compare
 from designer.export.prepare import EXPORT_BATCH, ExportError, PreparedModel, first_line
+from designer.export.recurrent import recurrent_loops
 from designer.export.weights import read_state_dict
 
 
@@ -36,14 +35,11 @@ def save_program(model: PreparedModel, path: Path, tolerance: float) -> tuple[li
     inputs = model.example_inputs(EXPORT_BATCH, model.declared_length)  # the length kept if torch fixes it
     batch = Dim(BATCH_DIM, min=1)
     dynamic = {i.name: {0: batch, 1: Dim.AUTO} if i.declared_length is not None else {0: batch} for i in model.inputs}
-    forget_recurrent_dispatch()
     try:
-        with quiet(), _recurrent_loops():
+        with quiet(), recurrent_loops():
             program = torch.export.export(model.module, inputs, dynamic_shapes=dynamic)
     except Exception as exc:  # torch.export raises many kinds; each becomes one clear message
         raise ExportError([f"torch.export could not export the model: {first_line(exc)}"]) from None
-    finally:
-        forget_recurrent_dispatch()  # eager LSTMs and GRUs must not keep running the loop decomposition
     torch.export.save(program, path)
     loaded = torch.export.load(path).module()
     varies = model.varies and _accepts_other_lengths(loaded, model)
@@ -55,21 +51,6 @@ def save_program(model: PreparedModel, path: Path, tolerance: float) -> tuple[li
         )
     against = f"the program loaded from {path.name}"
     return checks, compare(model, lambda xs: _as_list(loaded(*xs)), against, tolerance, varies)
-
-
-@contextlib.contextmanager
-def _recurrent_loops() -> Iterator[None]:
-    """LSTM and GRU traced as a loop over the steps, so the length can vary (older torch unrolls them)."""
-    try:
-        from torch.export._patches import (
-            register_gru_while_loop_decomposition,
-            register_lstm_while_loop_decomposition,
-        )
-    except ImportError:
-        yield
-        return
-    with register_lstm_while_loop_decomposition(), register_gru_while_loop_decomposition():
-        yield
 
 
 def _accepts_other_lengths(program: nn.Module, model: PreparedModel) -> bool:

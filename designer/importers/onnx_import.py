@@ -283,6 +283,8 @@ class NodeContext:
         if attribute is None:
             return default
         value = helper.get_attribute_value(attribute)
+        if isinstance(value, list):  # strings in a list (a recurrent node's activations) come as bytes too
+            return [v.decode(errors="replace") if isinstance(v, bytes) else v for v in value]
         return value.decode(errors="replace") if isinstance(value, bytes) else value
 
     def input_name(self, i: int) -> str:

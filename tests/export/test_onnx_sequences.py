@@ -1,8 +1,7 @@
 """Recurrent and attention networks exported at one batch size and length run at others in onnxruntime.
 
-The two attention blocks are chained in one design, so that one dynamo export (seconds) covers both. The recurrent
-ones are exported apart: chained (LSTM then GRU), the export keeps the traced length in a Reshape, which is a bug
-of its own, not what these tests are about.
+The two attention blocks are chained in one design, so that one dynamo export (seconds) covers both. Recurrent
+blocks in sequence are in test_recurrent_export.py.
 """
 
 import numpy as np
