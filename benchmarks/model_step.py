@@ -167,7 +167,7 @@ def measure(case: Case, *, batch_size: int, rounds: int, calls: int, device: tor
 
 def run(quick: bool = False, device: str = "cpu") -> list[Row]:
     """One row per template: compiled step time over the hand-written one's."""
-    rounds, calls = (5, 5) if quick else (21, 10)
+    rounds, calls = (4, 4) if quick else (21, 10)
     where = torch_device(device)
     rows = []
     for case in CASES:
