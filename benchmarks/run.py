@@ -174,17 +174,24 @@ def report(outcomes: list[Outcome]) -> None:
     )
 
 
-def save_results(path: Path, outcomes: list[Outcome], quick: bool, machine: dict[str, Any]) -> None:
-    """Record this run under its device in ``path``, keeping the other benchmarks' entries of an earlier run."""
-    results = read_results(path) if path.exists() else {"format": "designer-benchmarks", "version": 1, "runs": {}}
-    device = machine["device"]
-    entry = results["runs"].get(device, {"benchmarks": {}})
+def earlier_results(path: Path) -> dict[str, Any]:
+    """What ``path`` holds, to be added to; a new, empty record when there is no such file."""
+    if not path.exists():
+        return {"format": "designer-benchmarks", "version": 1, "runs": {}}
+    return read_results(path)
+
+
+def save_results(
+    path: Path, results: dict[str, Any], outcomes: list[Outcome], quick: bool, machine: dict[str, Any]
+) -> None:
+    """Record this run under its device in ``results`` and write them to ``path``, keeping the other benchmarks'
+    entries of an earlier run."""
+    entry = results.setdefault("runs", {}).setdefault(machine["device"], {})
     entry["machine"] = machine
     entry["benchmarks"] = {
-        **entry["benchmarks"],
+        **entry.get("benchmarks", {}),
         **{outcome.name: outcome.to_json(quick) for outcome in outcomes},
     }
-    results["runs"][device] = entry
     text = json.dumps(results, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
     partial = path.with_name(f".{path.name}.tmp")
     partial.write_text(text, encoding="utf-8")
@@ -242,6 +249,8 @@ def main(argv: list[str] | None = None, suite: tuple[Benchmark, ...] = SUITE) ->
             write_readme(args.readme, read_results(args.out))
         except (ResultsError, ReadmeError) as exc:
             return fail(str(exc))
+        except OSError as exc:
+            return fail(f"cannot write {args.readme}: {exc.strerror or exc}")
         print(f"wrote the benchmark section of {args.readme} from {args.out}")
         return 0
     unknown = sorted(set(args.only or ()) - {b.name for b in suite})
@@ -254,6 +263,10 @@ def main(argv: list[str] | None = None, suite: tuple[Benchmark, ...] = SUITE) ->
         problem = missing_device(device)
         if problem is not None:
             return fail(problem)
+    try:
+        results = earlier_results(args.out)  # a file that is not one is refused now, not after the run
+    except ResultsError as exc:
+        return fail(f"{exc}; move it away or choose another --out")
     chosen = [b for b in suite if args.only is None or b.name in args.only]
     machine = describe_machine(device)  # before the run: its load average is the neighbours', not ours
     try:
@@ -262,9 +275,9 @@ def main(argv: list[str] | None = None, suite: tuple[Benchmark, ...] = SUITE) ->
         return fail(f"stopped; {args.out} is as it was", 130)
     report(outcomes)
     try:
-        save_results(args.out, outcomes, args.quick, machine)
-    except (OSError, ResultsError) as exc:
-        return fail(f"cannot write the results to {args.out}: {exc}")
+        save_results(args.out, results, outcomes, args.quick, machine)
+    except OSError as exc:
+        return fail(f"cannot write the results to {args.out}: {exc.strerror or exc}")
     print(f"results in {args.out}")
     return EXIT_BROKEN if any(o.broken is not None for o in outcomes) else 0
 

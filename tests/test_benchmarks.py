@@ -180,11 +180,15 @@ def test_cuda_is_refused_clearly_where_there_is_none(fakes, capsys, monkeypatch)
     assert not out.exists()
 
 
-def test_a_results_file_that_is_not_one_is_not_overwritten(fakes, capsys):
+def test_a_results_file_that_is_not_one_is_refused_before_the_run(fakes, capsys):
     out = fakes / "results.json"
     out.write_text("{not json")
+    code, printed, err = run_main(capsys, (OK,), "--out", str(out))
+    assert code == 2 and "is not valid JSON" in err and "move it away" in err
+    assert out.read_text() == "{not json" and "step, tiny" not in printed
+    out.write_text('{"runs": {}}')
     code, _, err = run_main(capsys, (OK,), "--out", str(out))
-    assert code == 2 and "is not valid JSON" in err and out.read_text() == "{not json"
+    assert code == 2 and "is not a benchmark results file" in err
 
 
 # ---- the README section -----------------------------------------------------------------------------------------
