@@ -282,6 +282,18 @@ class RemoveGroup(QUndoCommand):
         self._design.groups.restore(self._removed)
 
 
+class RenameGroup(QUndoCommand):
+    def __init__(self, design: DesignGraph, name: str, new_name: str) -> None:
+        super().__init__(f"Rename group '{name}' to '{new_name}'")
+        self._design, self._old, self._new = design, name, new_name
+
+    def redo(self) -> None:
+        self._design.groups.rename(self._old, self._new)
+
+    def undo(self) -> None:
+        self._design.groups.rename(self._new, self._old)
+
+
 class SetGroupsCollapsed(QUndoCommand):
     """Collapse or expand groups, as one step."""
 

@@ -34,6 +34,7 @@ from designer.ui.commands import (
     RemoveBlock,
     RemoveGroup,
     Rename,
+    RenameGroup,
     SetGroupsCollapsed,
     SetParam,
 )
@@ -152,6 +153,18 @@ class Editor:
             return str(exc)
         count = len(set(block_ids))
         self._push(AddGroup(self.design, group, children, f"Group {count} blocks as {group.name}"))
+        return None
+
+    def rename_group(self, name: str, new_name: str) -> str | None:
+        """Rename a group (spaces around the name dropped), or return why not."""
+        new_name = new_name.strip()
+        if new_name == name:
+            return None
+        try:
+            self.design.groups.copy(self.design.__contains__).rename(name, new_name)
+        except GroupError as exc:
+            return str(exc)
+        self._push(RenameGroup(self.design, name, new_name))
         return None
 
     def ungroup(self, names: Iterable[str]) -> None:

@@ -1,4 +1,5 @@
-"""The inspector: name, help and a form of parameters for the selected block, generated from its declaration."""
+"""The inspector: name, help and a form of parameters for the selected block, generated from its declaration; or
+the selected group's page (see :mod:`designer.ui.group_inspector`)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,16 @@ import html
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QScrollArea, QVBoxLayout, QWidget
 
 from designer.core.analysis import format_flops
 from designer.core.design import Block
 from designer.core.params import Param
 from designer.core.shapes import format_shape
+from designer.ui import inspector_parts as parts
 from designer.ui import theme
 from designer.ui.editor import Editor
+from designer.ui.group_inspector import GroupPage
 from designer.ui.palette import colour_dot
 from designer.ui.param_editors import ParamEditor, editor_for
 
@@ -37,6 +40,8 @@ class Inspector(QScrollArea):
         self.editor: Editor | None = None
         self.block_ids: list[str] = []
         self.editors: dict[str, ParamEditor] = {}
+        self.group_page: GroupPage | None = None
+        """The page of the group shown, when one is."""
         self._page: QWidget | None = None
         self._show_placeholder()
 
@@ -45,9 +50,13 @@ class Inspector(QScrollArea):
         if self.editor is not None:
             self.editor.document.report_changed.disconnect(self.refresh)
             self.editor.document.summary_changed.disconnect(self._show_info)
+            self.editor.design.groups.renamed.disconnect(self._on_group_renamed)
+            self.editor.design.groups.changed.disconnect(self._on_groups_changed)
         self.editor = editor
         editor.document.report_changed.connect(self.refresh)
         editor.document.summary_changed.connect(self._show_info)
+        editor.design.groups.renamed.connect(self._on_group_renamed)
+        editor.design.groups.changed.connect(self._on_groups_changed)
         self.show_block(None)
 
     @property
@@ -74,8 +83,29 @@ class Inspector(QScrollArea):
                 self._build_shared(block_ids)
         self.refresh()
 
+    def show_group(self, name: str) -> None:
+        """Show group ``name``: its name to rename, what it holds, the shapes crossing its boundary, its buttons."""
+        if self.editor is None or name not in self.editor.design.groups:
+            self.show_block(None)
+            return
+        if self.group_page is None or self.group_page.name != name:
+            self.block_ids = []
+            page = GroupPage(self.editor, name)
+            page.message.connect(self.message)
+            self._set_page(page)
+            self.group_page = page
+        self.group_page.refresh()
+
+    def name_field(self) -> QLineEdit | None:
+        """The name field of the block or group shown (``None``: several blocks, or none)."""
+        if self.group_page is not None:
+            return self.group_page.name_edit
+        return self.name_edit if self.block_id is not None else None
+
     def refresh(self) -> None:
         """Show the model's current values (after any change, undo included)."""
+        if self.group_page is not None:
+            self.group_page.refresh()
         if self.editor is None or not self.block_ids:
             return
         design = self.editor.design
@@ -100,7 +130,9 @@ class Inspector(QScrollArea):
 
     def _show_info(self) -> None:
         """The output, parameters and FLOPs line, once the summary has caught up with the edits."""
-        if self.editor is not None and self.block_id is not None and self.block_id in self.editor.design:
+        if self.group_page is not None:
+            self.group_page.show_totals()
+        elif self.editor is not None and self.block_id is not None and self.block_id in self.editor.design:
             self.info.setText(self._info_text())
 
     # ---- building the page ----------------------------------------------------------------
@@ -111,14 +143,14 @@ class Inspector(QScrollArea):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(12, 10, 12, 12)
         layout.setSpacing(8)
-        self.title = _label("", "inspectorTitle")
+        self.title = parts.label("", "inspectorTitle")
         kind = _kind_row(block.kind, block.spec.category)
-        help_label = _label(block.spec.help, "inspectorHelp")
-        self.info = _label("", "inspectorInfo")
-        self.problems = _label("", "inspectorError")
-        self.refusal = _label("", "inspectorError")
+        help_label = parts.label(block.spec.help, "inspectorHelp")
+        self.info = parts.label("", "inspectorInfo")
+        self.problems = parts.label("", "inspectorError")
+        self.refusal = parts.label("", "inspectorError")
         self.refusal.hide()
-        form = _form()
+        form = parts.form()
         self.name_edit = QLineEdit(block.name)
         self.name_edit.editingFinished.connect(lambda: self._on_rename(block_id))
         form.addRow("name", self.name_edit)
@@ -148,16 +180,16 @@ class Inspector(QScrollArea):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(12, 10, 12, 12)
         layout.setSpacing(8)
-        self.title = _label(f"{len(blocks)} blocks selected", "inspectorTitle")
+        self.title = parts.label(f"{len(blocks)} blocks selected", "inspectorTitle")
         layout.addWidget(self.title)
-        layout.addWidget(_label(", ".join(kinds) if len(kinds) < 5 else f"{len(kinds)} kinds", "inspectorKind"))
+        layout.addWidget(parts.label(", ".join(kinds) if len(kinds) < 5 else f"{len(kinds)} kinds", "inspectorKind"))
         shared = shared_params(blocks)
-        self.info = _label(
+        self.info = parts.label(
             "Changes apply to every selected block." if shared else "These blocks have no parameter in common.",
             "inspectorHelp",
         )
         layout.addWidget(self.info)
-        form = _form()
+        form = parts.form()
         self.editors = {}
         for param in shared:
             widget = editor_for(param)
@@ -165,7 +197,7 @@ class Inspector(QScrollArea):
             form.addRow(param.name, widget)
             self.editors[param.name] = widget
         layout.addLayout(form)
-        self.refusal = _label("", "inspectorError")
+        self.refusal = parts.label("", "inspectorError")
         self.refusal.hide()
         layout.addWidget(self.refusal)
         layout.addStretch(1)
@@ -187,14 +219,26 @@ class Inspector(QScrollArea):
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(16, 16, 16, 16)
-        hint = _label("Select a block on the canvas to see and edit its parameters.", "placeholder")
+        hint = parts.label("Select a block on the canvas to see and edit its parameters.", "placeholder")
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(hint)
         layout.addStretch(1)
         self.editors = {}
         self._set_page(page)
 
+    def _on_group_renamed(self, old: str, new: str) -> None:
+        if self.group_page is not None and self.group_page.name == old:
+            self.group_page.name = new
+
+    def _on_groups_changed(self) -> None:
+        if self.group_page is not None and self.editor is not None:
+            if self.group_page.name in self.editor.design.groups:
+                self.group_page.refresh()
+            else:
+                self.show_block(None)
+
     def _set_page(self, page: QWidget) -> None:
+        self.group_page = None
         old = self.takeWidget()
         if old is not None:
             old.deleteLater()
@@ -255,15 +299,6 @@ def _same_sort(param: Param, other: Param | None) -> bool:
     )
 
 
-def _form() -> QFormLayout:
-    form = QFormLayout()
-    form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)  # as in the dataset and training forms
-    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-    form.setHorizontalSpacing(10)
-    form.setVerticalSpacing(6)
-    return form
-
-
 def _kind_row(kind: str, category: str) -> QHBoxLayout:
     icon = QLabel()
     dot = colour_dot(theme.category_colour(category), diameter=KIND_DOT, slot=KIND_DOT)
@@ -272,13 +307,5 @@ def _kind_row(kind: str, category: str) -> QHBoxLayout:
     row = QHBoxLayout()
     row.setSpacing(6)
     row.addWidget(icon)
-    row.addWidget(_label(f"{kind} · {category}", "inspectorKind"), 1)
+    row.addWidget(parts.label(f"{kind} · {category}", "inspectorKind"), 1)
     return row
-
-
-def _label(text: str, object_name: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName(object_name)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label

@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
         self.scene.connect_requested.connect(self.connect_ports)
         self.scene.move_requested.connect(self.editor.move)
         self.scene.group_toggle_requested.connect(self.editor.toggle_group)
+        self.scene.group_rename_requested.connect(self.rename_group)
         self.scene.message.connect(self.show_message)
         self.scene.selectionChanged.connect(self._on_selection_changed)
         self.view.setScene(self.scene)
@@ -177,6 +178,23 @@ class MainWindow(QMainWindow):
         assert self.scene is not None
         self.scene.select_blocks(list(self.scene.blocks))
 
+    def rename_selection(self) -> None:
+        """Edit ▸ Rename (F2): the Inspector's name field of the selected block or group, its text selected."""
+        field = self.inspector.name_field()
+        if field is None:
+            self.show_message("Select one block or one group to rename it")
+            return
+        self.inspector_dock.show()
+        self.inspector_dock.raise_()
+        field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        field.selectAll()
+
+    def rename_group(self, name: str) -> None:
+        """Select group ``name`` and start renaming it (a double-click on its frame's name tag)."""
+        assert self.scene is not None
+        self.scene.select_group(name)
+        self.rename_selection()
+
     def reveal_block(self, block_id: str) -> None:
         """Select ``block_id`` and scroll the canvas to it."""
         assert self.scene is not None
@@ -190,7 +208,11 @@ class MainWindow(QMainWindow):
 
     def _on_selection_changed(self) -> None:
         assert self.scene is not None
-        self.inspector.show_blocks(self.scene.selected_block_ids())
+        group = self.scene.selected_group()
+        if group is not None:
+            self.inspector.show_group(group)
+        else:
+            self.inspector.show_blocks(self.scene.selected_block_ids())
 
     def _on_theme_changed(self) -> None:
         """Parts that took colours from the theme when they were drawn take the new ones."""

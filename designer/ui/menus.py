@@ -45,6 +45,7 @@ class Actions:
     copy: QAction
     paste: QAction
     duplicate: QAction
+    rename: QAction
     find_block: QAction
     group: QAction
     ungroup: QAction
@@ -97,6 +98,7 @@ def build_menus(window: MainWindow) -> Actions:
         copy=action("&Copy", clip.copy, QKeySequence.StandardKey.Copy),
         paste=action("&Paste", clip.paste, QKeySequence.StandardKey.Paste),
         duplicate=action("D&uplicate", clip.duplicate, "Ctrl+D"),
+        rename=action("Rena&me", window.rename_selection, "F2"),
         find_block=action("&Find Block…", window.find_block, "Ctrl+F"),
         group=action("&Group Selection", groups.group_selection, "Ctrl+G"),
         ungroup=action("U&ngroup", groups.ungroup_selection, "Ctrl+Shift+G"),
@@ -127,6 +129,7 @@ def build_menus(window: MainWindow) -> Actions:
     acts.add_block.setStatusTip("Search the blocks to add one (on the canvas: Tab, or start typing its name)")
     acts.block_help.setStatusTip("What the selected block (or the chosen one in Blocks) computes: formula, parameters")
     acts.find_block.setStatusTip("Find a block by name or kind: select it and show it, opening the groups around it")
+    acts.rename.setStatusTip("Rename the selected block or group in the Inspector")
     acts.group.setStatusTip("Put the selected blocks in a group that can be collapsed into one box")
     acts.fit.setStatusTip("Show the whole design (F; on the canvas any other letter starts adding a block)")
     acts.undo.setShortcut(QKeySequence.StandardKey.Undo)
@@ -144,7 +147,7 @@ def build_menus(window: MainWindow) -> Actions:
     edit_menu.addActions([acts.undo, acts.redo])
     edit_menu.addSeparator()
     edit_menu.addAction(acts.add_block)
-    edit_menu.addActions([acts.cut, acts.copy, acts.paste, acts.duplicate, acts.delete])
+    edit_menu.addActions([acts.cut, acts.copy, acts.paste, acts.duplicate, acts.rename, acts.delete])
     edit_menu.addSeparator()
     edit_menu.addActions([acts.select_all, acts.find_block])
     edit_menu.addSeparator()

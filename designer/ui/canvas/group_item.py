@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -77,8 +78,17 @@ class GroupBoxItem(QGraphicsItem):
     def set_contents(self, block_count: int, params: int, has_errors: bool) -> None:
         if (block_count, params, has_errors) != (self.block_count, self.params, self.has_errors):
             self.block_count, self.params, self.has_errors = block_count, params, has_errors
-            self.setToolTip(f"<b>{self.name}</b><br>{self._counts()}<br>double-click or + to expand")
+            self._set_tooltip()
             self.update()
+
+    def rename(self, name: str) -> None:
+        self.name = name
+        self._set_tooltip()
+        self.update()
+
+    def _set_tooltip(self) -> None:
+        name = html.escape(self.name)
+        self.setToolTip(f"<b>{name}</b><br>{self._counts()}<br>double-click or + to expand, F2 to rename")
 
     def place(self, centre: QPointF) -> bool:
         """Move to ``centre`` without carrying the blocks (they are already there); whether it moved."""
@@ -152,20 +162,31 @@ class GroupBoxItem(QGraphicsItem):
 
 
 class GroupFrameItem(QGraphicsItem):
-    """An expanded group: a rounded outline around its blocks, with its name and a − that collapses it in a corner.
+    """An expanded group: a rounded outline around its blocks, with a name tag and a − that collapses it in a corner.
 
     The outline follows the blocks: in a layout wrapped into rows a group's blocks need not fill a rectangle, and
-    a frame round their bounding box would seem to hold blocks that are not in the group.
+    a frame round their bounding box would seem to hold blocks that are not in the group. Clicking the name tag
+    selects the group; double-clicking it asks ``rename(name)``.
     """
 
-    def __init__(self, name: str, toggle: Toggle) -> None:
+    def __init__(self, name: str, toggle: Toggle, rename: Callable[[str], None]) -> None:
         super().__init__()
-        self.name = name
-        self._toggle = toggle
+        self._toggle, self._rename = toggle, rename
         self._outline = QPainterPath()
         self._corner = QPointF()
         self.setZValue(-1)
-        self.setToolTip(f"group {name}: click − or double-click its name to collapse it")
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self._set_name(name)
+
+    def rename(self, name: str) -> None:
+        self.prepareGeometryChange()  # the name tag is as wide as the name
+        self._set_name(name)
+
+    def _set_name(self, name: str) -> None:
+        self.name = name
+        self.setToolTip(
+            f"group {name}: click − to collapse it, its name to select it, double-click its name to rename it"
+        )
 
     def set_pieces(self, pieces: list[QRectF]) -> None:
         """Outline the union of ``pieces`` (scene rectangles, each with room for the name tag above its blocks)."""
@@ -209,7 +230,7 @@ class GroupFrameItem(QGraphicsItem):
         painter.setBrush(group_colour(18))
         painter.drawPath(self._outline)
         title = self.title_rect()
-        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setPen(QPen(theme.SELECTION, 1.5) if self.isSelected() else Qt.PenStyle.NoPen)
         painter.setBrush(group_colour(40))
         painter.drawRoundedRect(title, 4, 4)
         _paint_button(painter, self.button_rect(), "−")
@@ -222,11 +243,11 @@ class GroupFrameItem(QGraphicsItem):
             event.accept()
             self._toggle(self.name)
             return
-        event.ignore()
+        super().mousePressEvent(event)  # selects the group
 
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         event.accept()
-        self._toggle(self.name)
+        self._rename(self.name)
 
 
 def format_params(count: int) -> str:

@@ -34,6 +34,7 @@ class GroupView:
         self._layout_timer.setInterval(0)
         self._layout_timer.timeout.connect(self.lay_out)
         self.design.groups.changed.connect(self._on_groups_changed)
+        self.design.groups.renamed.connect(self._on_renamed)
         self.design.events.batch_ended.connect(self._on_batch_ended)
         scene.geometry_changed.connect(self._layout_timer.start)
         scene.document.report_changed.connect(self._count)  # errors inside a box
@@ -45,6 +46,7 @@ class GroupView:
 
     def detach(self) -> None:
         self.design.groups.changed.disconnect(self._on_groups_changed)
+        self.design.groups.renamed.disconnect(self._on_renamed)
         self.design.events.batch_ended.disconnect(self._on_batch_ended)
         self.scene.document.report_changed.disconnect(self._count)
         self.scene.document.summary_changed.disconnect(self._count)
@@ -73,15 +75,21 @@ class GroupView:
         return start, end
 
     def selected_members(self) -> set[str]:
-        """The blocks of the selected boxes."""
+        """The blocks of the selected groups."""
         found: set[str] = set()
         for name in self.selected_groups():
             found |= self.design.groups.members(name)
         return found
 
     def selected_groups(self) -> list[str]:
-        """The groups of the selected boxes (within a batch of edits, those that still exist)."""
-        return [name for name, box in self.boxes.items() if box.isSelected() and name in self.design.groups]
+        """The groups selected as boxes or by their frames' name tags (within a batch of edits, those that still
+        exist)."""
+        items = [*self.boxes.items(), *self.frames.items()]
+        return [name for name, item in items if item.isSelected() and name in self.design.groups]
+
+    def item_of(self, name: str) -> GroupBoxItem | GroupFrameItem | None:
+        """The box or the frame drawn for group ``name`` (``None``: it has neither, being inside a collapsed one)."""
+        return self.boxes.get(name, self.frames.get(name))
 
     # ---- following the design ------------------------------------------------------------------
     def _on_groups_changed(self) -> None:
@@ -89,6 +97,16 @@ class GroupView:
             self._stale = True  # once, at the end of the batch
         else:
             self.refresh()
+
+    def _on_renamed(self, old: str, new: str) -> None:
+        """The renamed group keeps its box or frame, selected or not; the refresh that follows finds it."""
+        for items in (self.boxes, self.frames):
+            if old in items:
+                items[new] = items.pop(old)
+                items[new].rename(new)
+        if old in self._members:
+            self._members[new] = self._members.pop(old)
+            self.hidden_in.update(dict.fromkeys(self._members[new], new))
 
     def _on_batch_ended(self) -> None:
         if self._stale:
@@ -129,15 +147,24 @@ class GroupView:
         self.scene.geometry_changed.emit()  # what the minimap shows, and the design's bounds, changed
 
     def _sync_items(self, boxes: set[str], frames: set[str]) -> None:
+        """Boxes and frames as wanted; a selected group collapsed or expanded stays selected as its new item."""
+        selected = set(self.selected_groups())
         for items, wanted in ((self.boxes, boxes), (self.frames, frames)):
             for name in [n for n in items if n not in wanted]:
                 self.scene.removeItem(items.pop(name))
+        scene = self.scene
         for name in boxes - self.boxes.keys():
-            self.boxes[name] = GroupBoxItem(name, self.scene.group_toggle_requested.emit, self._carry)
-            self.scene.addItem(self.boxes[name])
+            self.boxes[name] = GroupBoxItem(name, scene.group_toggle_requested.emit, self._carry)
+            self._add(self.boxes[name], name in selected)
         for name in frames - self.frames.keys():
-            self.frames[name] = GroupFrameItem(name, self.scene.group_toggle_requested.emit)
-            self.scene.addItem(self.frames[name])
+            self.frames[name] = GroupFrameItem(
+                name, scene.group_toggle_requested.emit, scene.group_rename_requested.emit
+            )
+            self._add(self.frames[name], name in selected)
+
+    def _add(self, item: GroupBoxItem | GroupFrameItem, selected: bool) -> None:
+        self.scene.addItem(item)
+        item.setSelected(selected)
 
     def _count(self) -> None:
         """Blocks, parameters and errors of each box."""

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPainterPath
-from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
 from designer.core.design import Connection, DesignGraph, id_order
 from designer.core.inference import Problem
@@ -32,6 +32,7 @@ class DesignScene(QGraphicsScene):
     message = Signal(str)
     geometry_changed = Signal()  # a block came, went or moved
     group_toggle_requested = Signal(str)  # a group's name: expand it if collapsed, collapse it if expanded
+    group_rename_requested = Signal(str)  # a group's name: its frame's name tag was double-clicked
 
     def __init__(self, document: Document, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -91,12 +92,24 @@ class DesignScene(QGraphicsScene):
 
     def select_blocks(self, block_ids: list[str]) -> None:
         """Make exactly these blocks the selection (a hidden one's group box), telling listeners once."""
+        self._select([self.groups.box_of(b) or self.blocks[b] for b in block_ids if b in self.blocks])
+
+    def selected_group(self) -> str | None:
+        """The group selected on its own, as its box or by its frame's name tag, if that is the whole selection."""
+        names, items = self.groups.selected_groups(), self.selectedItems()
+        return names[0] if len(names) == 1 and len(items) == 1 else None
+
+    def select_group(self, name: str) -> None:
+        """Make group ``name`` (its box or frame) the only selected item, telling listeners once."""
+        item = self.groups.item_of(name)
+        self._select([] if item is None else [item])
+
+    def _select(self, items: list[QGraphicsItem]) -> None:
         self.blockSignals(True)
         try:
             self.clearSelection()
-            for block_id in block_ids:
-                if block_id in self.blocks:
-                    (self.groups.box_of(block_id) or self.blocks[block_id]).setSelected(True)
+            for item in items:
+                item.setSelected(True)
         finally:
             self.blockSignals(False)
         self.selectionChanged.emit()
