@@ -217,6 +217,8 @@ def test_the_readme_section_is_replaced_and_nothing_else(fakes, capsys):
     assert "old table" not in text
     assert "### On the CPU: " in text and "torch " in text and "Python " in text and "PySide6 " in text
     assert "| step, tiny | by hand | 1.010× | ≤ 1.02× | ✓ |" in text
+    commit = json.loads(out.read_text())["runs"]["cpu"]["benchmarks"]["ok"]["commit"]
+    assert commit and f"commit {commit};" in text
     assert "| repaint \\| big | — | 72.5 ms | < 50 ms | ✗ |" in text
     assert "- **broken is broken:** the design has 12 blocks" in text
 
@@ -243,12 +245,19 @@ def test_a_gpu_run_gets_its_own_heading_naming_the_gpu():
     results = {
         "runs": {
             "cuda": {"machine": machine, "benchmarks": {"model_step": {"quick": False, "rows": [row]}}},
-            "cpu": {"machine": cpu, "benchmarks": {"model_step": {"quick": True, "rows": [row]}}},
+            "cpu": {
+                "machine": cpu,
+                "benchmarks": {
+                    "model_step": {"quick": True, "commit": "abc1234", "rows": [row]},
+                    "editor_scale": {"quick": False, "commit": "def5678", "rows": []},
+                },
+            },
         }
     }
     text = section(results)
     assert text.index("### On the CPU: Xeon, 16 cores") < text.index("### On a GPU: NVIDIA H200 (bf16)")
     assert text.count("a --quick run") == 1
+    assert "commits abc1234, def5678;" in text and "commit abc1234;" in text  # the GPU run's, from its machine
 
 
 # ---- the real suite ---------------------------------------------------------------------------------------------
