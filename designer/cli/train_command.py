@@ -179,6 +179,8 @@ class Progress:
     def _on_start(self, event: dict[str, Any]) -> None:
         self.start = event
         resumed = f", resuming after epoch {event['resumed_from_epoch']}" if event["resumed_from_epoch"] else ""
+        weights = event.get("init_weights")
+        resumed += f", starting from {Path(weights['path']).name}" if weights else ""
         self._line(
             f"training {event['project']} on {event['device']} ({event['precision']}): {event['train_samples']:,} "
             f"training and {event['val_samples']:,} validation samples, {event['parameters']:,} parameters{resumed}"

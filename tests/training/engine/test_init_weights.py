@@ -114,14 +114,15 @@ def test_a_design_edited_after_import_keeps_fresh_weights_where_they_do_not_fit(
     assert "Traceback" not in err
 
 
-def test_blocks_the_file_lacks_or_the_design_lacks_are_listed_in_warnings(imported, tmp_path):
+def test_blocks_the_file_lacks_or_the_design_lacks_are_listed_in_warnings(imported, tmp_path, capsys):
     project_path, _ = imported
     weights = {k: v for k, v in torch.load(project_path.with_suffix(".pt")).items() if not k.startswith("fc.")}
     weights["gone.weight"] = torch.zeros(3)
     torch.save(weights, tmp_path / "partial.pt")
     run = tmp_path / "run"
     args = [str(project_path), "--init-weights", str(tmp_path / "partial.pt"), "--epochs", "1", "--out", str(run)]
-    assert main(["train", *args, "--quiet"]) == 0
+    assert main(["train", *args]) == 0
+    assert "parameters, starting from partial.pt" in capsys.readouterr().out
     events = events_of(run)
     assert events[0]["init_weights"]["loaded"] == ["conv"]
     assert events[0]["init_weights"]["fresh"] == {"fc": "partial.pt has no weights for it"}
