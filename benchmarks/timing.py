@@ -12,14 +12,27 @@ from types import ModuleType
 
 @dataclass(frozen=True)
 class Comparison:
-    """Median seconds per call of ``ours`` and of the ``reference``, and their ratio (ours / reference)."""
+    """Seconds per call of ``ours`` and of the ``reference`` in each round, side by side."""
 
-    ours_s: float
-    reference_s: float
+    ours_rounds: list[float]
+    reference_rounds: list[float]
+
+    @property
+    def ours_s(self) -> float:
+        return statistics.median(self.ours_rounds)
+
+    @property
+    def reference_s(self) -> float:
+        return statistics.median(self.reference_rounds)
 
     @property
     def ratio(self) -> float:
-        return self.ours_s / self.reference_s
+        """The median over the rounds of ours / reference within each round.
+
+        A round's two times were taken back to back, so a change in the machine's load between rounds cancels out:
+        on a busy 2-core machine this moved about half as much from run to run as the ratio of the medians.
+        """
+        return statistics.median(o / r for o, r in zip(self.ours_rounds, self.reference_rounds, strict=True))
 
 
 def compare(
@@ -31,7 +44,7 @@ def compare(
     sync: Callable[[], object] = lambda: None,
     clock: Callable[[], float] = time.perf_counter,
 ) -> Comparison:
-    """Time ``calls`` calls of each, alternating which goes first, ``rounds`` times; medians of the per-call times.
+    """Time ``calls`` calls of each, alternating which goes first, ``rounds`` times.
 
     ``sync`` waits for queued work (``torch.cuda.synchronize`` on a GPU) before each clock reading. ``clock`` may be
     ``time.process_time`` for work on the CPU in one thread: it leaves out the time other processes held the CPU.
@@ -48,7 +61,7 @@ def compare(
                 fn()
             sync()
             times.append((clock() - start) / calls)
-    return Comparison(statistics.median(ours_times), statistics.median(reference_times))
+    return Comparison(ours_times, reference_times)
 
 
 def percentile(values: list[float], q: float) -> float:

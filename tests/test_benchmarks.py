@@ -16,6 +16,7 @@ from benchmarks import time_to_accuracy
 from benchmarks.readme import END, START, ReadmeError, replace_section, section
 from benchmarks.run import SUITE, Benchmark, main, run_suite
 from benchmarks.table import Row, Target, print_table
+from benchmarks.timing import compare, percentile
 from designer.core.templates import load_template
 
 FAKES = {
@@ -108,6 +109,32 @@ def test_the_table_has_one_line_per_row_under_aligned_headings(capsys):
     assert lines[1].split()[-4:] == ["0.970×", "≤", "1.02×", "pass"]
     assert lines[2].split()[-4:] == ["2.50", "s", "—", "report"]
     assert len({line.index(word) for line, word in zip(lines, ("figure", "0.970×", "2.50"), strict=True)}) == 1
+
+
+def test_compare_alternates_and_takes_the_median_ratio_within_rounds():
+    now, order = [0.0], []
+    load = iter([1, 1, 5, 5, 1, 1, 1, 1, 9, 9])  # how busy the machine is, from one timing to the next
+
+    def contender(name: str, cost: float):
+        def call() -> None:
+            order.append(name)
+            now[0] += cost * factor[0]
+
+        return call
+
+    factor = [1]
+
+    def clock() -> float:
+        return now[0]
+
+    def sync() -> None:
+        factor[0] = next(load, 1)
+
+    result = compare(contender("ours", 2.0), contender("theirs", 1.0), rounds=4, calls=1, sync=sync, clock=clock)
+    assert order[2:] == ["ours", "theirs", "theirs", "ours", "ours", "theirs", "theirs", "ours"]
+    assert result.ratio == 2.0 and len(result.ours_rounds) == 4
+    assert result.ours_rounds == [2.0, 10.0, 2.0, 2.0] and result.reference_rounds == [1.0, 5.0, 1.0, 1.0]
+    assert percentile([3.0, 1.0, 2.0], 50) == 2.0 and percentile([0.0, 10.0], 99) == pytest.approx(9.9)
 
 
 # ---- the runner -------------------------------------------------------------------------------------------------
