@@ -11,6 +11,7 @@ from torch import nn
 from torch.nn import functional
 
 from designer.cli import main
+from designer.core.design import Connection
 from designer.core.project_file import load_project, save_project
 from designer.core.training_settings import resolve_training_settings
 from designer.training import loop
@@ -112,6 +113,28 @@ def test_a_design_edited_after_import_keeps_fresh_weights_where_they_do_not_fit(
     err = capsys.readouterr().err
     assert "fits no block of this design" in err and "conv.weight is 4×1×3×3 in small.pt" in err
     assert "Traceback" not in err
+
+
+def test_a_block_added_after_import_keeps_fresh_weights_and_the_run_says_so(imported, tmp_path):
+    project_path, _ = imported
+    project = load_project(project_path)
+    design = project.design
+    flatten, fc = design.find("flatten"), design.find("fc")
+    (feed,) = design.incoming(fc).values()
+    design.disconnect(feed)
+    extra = design.add_block("Linear", "extra", {"out_features": 64})
+    design.connect(Connection(flatten, feed.source_port, extra, "in"))
+    design.connect(Connection(extra, "out", fc, feed.target_port))
+    save_project(project, tmp_path / "edited.json")
+    weights = str(project_path.with_suffix(".pt"))
+    args = [str(tmp_path / "edited.json"), "--init-weights", weights, "--epochs", "1", "--out", str(tmp_path / "run")]
+    assert main(["train", *args, "--quiet"]) == 0
+    events = events_of(tmp_path / "run")
+    assert events[0]["init_weights"]["loaded"] == ["conv", "fc"]
+    assert events[0]["init_weights"]["fresh"] == {"extra": "small.pt has no weights for it"}
+    assert "starting from small.pt: extra keeps fresh weights: small.pt has no weights for it" in [
+        e["message"] for e in of_kind(events, "warning")
+    ]
 
 
 def test_blocks_the_file_lacks_or_the_design_lacks_are_listed_in_warnings(imported, tmp_path, capsys):
