@@ -58,14 +58,15 @@ def _device_section(run: dict[str, Any]) -> str:
     else:
         heading = f"On the CPU: {_processor(machine)}"
     quick = any(entry.get("quick") for entry in entries.values())
-    commits = sorted({entry.get("commit") or machine["commit"] or "unknown" for entry in entries.values()})
+    commits = sorted({str(entry.get("commit", machine["commit"])) for entry in entries.values()})
+    loads = sorted({entry.get("load_average", machine["load_average"]) for entry in entries.values()})
     lines = [
         f"### {heading}",
         "",
         f"torch {machine['torch']}, Python {machine['python']}, PySide6 {machine['pyside6']}; {machine['os']}; "
         f"{machine['date'][:10]}, commit{'s' if len(commits) > 1 else ''} {', '.join(commits)}; "
-        f"load average {machine['load_average']} "
-        f"at the start{'; a --quick run (fewer repetitions, smaller sizes)' if quick else ''}.",
+        f"load average {'–'.join(str(x) for x in sorted({loads[0], loads[-1]}))} at the start"
+        f"{'; a --quick run (fewer repetitions, smaller sizes)' if quick else ''}.",
         "",
         "| what | compared against | measured | target | |",
         "|---|---|---|---|---|",

@@ -77,8 +77,9 @@ class Outcome:
     log: str = ""
     """The end of the child's output, kept when it broke."""
 
-    def to_json(self, quick: bool, commit: str | None) -> dict[str, Any]:
-        entry: dict[str, Any] = {"date": now(), "commit": commit, "quick": quick, "seconds": round(self.seconds, 1)}
+    def to_json(self, quick: bool, machine: dict[str, Any]) -> dict[str, Any]:
+        entry: dict[str, Any] = {"date": now(), "quick": quick, "seconds": round(self.seconds, 1)}
+        entry |= {"commit": machine["commit"], "load_average": machine["load_average"]}
         if self.skipped is not None:
             return {**entry, "skipped": self.skipped}
         if self.broken is not None:
@@ -190,7 +191,7 @@ def save_results(
     entry["machine"] = machine
     entry["benchmarks"] = {
         **entry.get("benchmarks", {}),
-        **{outcome.name: outcome.to_json(quick, machine["commit"]) for outcome in outcomes},
+        **{outcome.name: outcome.to_json(quick, machine) for outcome in outcomes},
     }
     text = json.dumps(results, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
     partial = path.with_name(f".{path.name}.tmp")
