@@ -200,3 +200,15 @@ def test_output_cut_short_by_its_reader_ends_quietly(tmp_path):
         errors = reader.stderr.read().decode()
     assert code == 141
     assert errors == ""
+
+
+def test_check_finds_a_missing_starting_weights_file_from_the_project_folder(tmp_path, capsys, monkeypatch):
+    project = load_template("lenet-digits")
+    project.training["init_weights"] = "imported.pt"
+    save_project(project, tmp_path / "net.json")
+    monkeypatch.chdir(tmp_path.parent)  # relative to the project's folder, not to where the command runs
+    code, out, _ = run(capsys, "check", str(tmp_path / "net.json"))
+    assert code == 1
+    assert f"training.init_weights: there is no {tmp_path / 'imported.pt'} to start from" in out
+    (tmp_path / "imported.pt").write_bytes(b"")
+    assert run(capsys, "check", str(tmp_path / "net.json"))[0] == 0

@@ -69,7 +69,7 @@ def _check(args: argparse.Namespace) -> int:
     report = infer(project.design)
     for problem in report.problems:
         print(f"{args.file}: {problem.severity}: {problem}")
-    settings_problems = _settings_problems(project)
+    settings_problems = _settings_problems(project) + _starting_weights_problems(project, args.file)
     for problem in settings_problems:
         print(f"{args.file}: error: {problem}")
     if not report.ok or settings_problems:
@@ -84,6 +84,16 @@ def _settings_problems(project: Project) -> list[str]:
     tasks = {b.params["task"] for b in project.design.blocks() if b.kind == "Output"}
     task = tasks.pop() if len(tasks) == 1 else None
     return validate_dataset_settings(project.dataset) + validate_training_settings(project.training, task)
+
+
+def _starting_weights_problems(project: Project, path: Path) -> list[str]:
+    """A missing ``init_weights`` file, found as training finds it: a relative path is from the project's folder."""
+    source = project.training.get("init_weights")
+    if not isinstance(source, str) or not source:
+        return []
+    weights = Path(source).expanduser()
+    weights = weights if weights.is_absolute() else path.parent / weights
+    return [] if weights.exists() else [f"training.init_weights: there is no {weights} to start from"]
 
 
 def _training_setting(project: Project, name: str, given: object) -> object:
