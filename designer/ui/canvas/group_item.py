@@ -226,11 +226,13 @@ class GroupFrameItem(QGraphicsItem):
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(group_colour(150), 1.2, Qt.PenStyle.DashLine))
-        painter.setBrush(group_colour(18))
+        selected = self.isSelected()
+        outline = QPen(theme.SELECTION, 2.0) if selected else QPen(group_colour(150), 1.2, Qt.PenStyle.DashLine)
+        painter.setPen(outline)
+        painter.setBrush(group_colour(30 if selected else 18))
         painter.drawPath(self._outline)
         title = self.title_rect()
-        painter.setPen(QPen(theme.SELECTION, 1.5) if self.isSelected() else Qt.PenStyle.NoPen)
+        painter.setPen(QPen(theme.SELECTION, 1.5) if selected else Qt.PenStyle.NoPen)
         painter.setBrush(group_colour(40))
         painter.drawRoundedRect(title, 4, 4)
         _paint_button(painter, self.button_rect(), "−")
