@@ -14,12 +14,11 @@ import torch
 
 from designer import __version__
 from designer.compiler.compile import compile_design
-from designer.compiler.weights_file import WeightsError
 from designer.core.dataset_settings import resolve_dataset_settings
 from designer.core.inference import infer
 from designer.core.project import Project
 from designer.core.summary import summarize
-from designer.core.training_settings import HIGHER_IS_BETTER, TrainingSettingsError, resolve_training_settings
+from designer.core.training_settings import HIGHER_IS_BETTER, resolve_training_settings
 from designer.training.data import load_dataset
 from designer.training.data.configure import apply_changes, changes_to_fit
 from designer.training.dataset import Dataset
@@ -29,7 +28,7 @@ from designer.training.event_log import EventLog
 from designer.training.loop import DeviceData, Diverged, Trainer, steps_per_epoch
 from designer.training.optimization import Schedule, make_optimizer
 from designer.training.run_folder import BEST, CHECKPOINT, CONFIG, LAST, PROJECT, RunFolder
-from designer.training.starting_weights import load_starting_weights, weights_left_beside
+from designer.training.starting_weights import load_init_weights, weights_left_beside
 from designer.training.stopping import StopRequest
 
 if TYPE_CHECKING:
@@ -176,11 +175,7 @@ class Session:
         if not source:
             self.warnings += weights_left_beside(self.request.project_path)
             return None
-        path, base_dir = Path(source).expanduser(), self._base_dir(config)
-        try:
-            starting = load_starting_weights(model, path if path.is_absolute() or base_dir is None else base_dir / path)
-        except WeightsError as exc:
-            raise TrainingSettingsError([f"training.init_weights: {exc}"]) from None
+        starting = load_init_weights(model, source, self._base_dir(config))
         self.warnings += [f"starting from {starting.path.name}: {note}" for note in starting.notes()]
         return starting.to_json()
 

@@ -18,6 +18,7 @@ import torch
 from torch import nn
 
 from designer.compiler.weights_file import WeightsError, read_state_dict, shape_text, weights_file
+from designer.core.training_settings import TrainingSettingsError
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,22 @@ def load_starting_weights(model: nn.Module, source: Path) -> StartingWeights:
     model.load_state_dict({key: tensor for block in loaded for key, tensor in theirs[block].items()}, strict=False)
     unused = [block for block in theirs if block not in ours]
     return StartingWeights(path.resolve(), _sha256(path), loaded, fresh, unused)
+
+
+def load_init_weights(model: nn.Module, setting: str, base_dir: Path | None) -> StartingWeights:
+    """Load the weights the ``init_weights`` setting names into ``model``, a relative path being from ``base_dir``
+    (the project's folder); raises :class:`TrainingSettingsError` saying what is wrong with the file."""
+    path = Path(setting).expanduser()
+    try:
+        return load_starting_weights(model, path if path.is_absolute() or base_dir is None else base_dir / path)
+    except WeightsError as exc:
+        raise TrainingSettingsError([f"training.init_weights: {exc}"]) from None
+
+
+def loaded_tensors(model: nn.Module, starting: StartingWeights) -> dict[str, torch.Tensor]:
+    """The tensors of ``model`` that came from the file: what a copy of the design needs to start as ``model`` does."""
+    blocks = _by_block(model.state_dict())
+    return {key: tensor for block in starting.loaded for key, tensor in blocks[block].items()}
 
 
 def weights_left_beside(project_path: Path | None) -> list[str]:
