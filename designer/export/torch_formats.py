@@ -41,7 +41,8 @@ def save_program(model: PreparedModel, path: Path, tolerance: float) -> tuple[li
     except Exception as exc:  # torch.export raises many kinds; each becomes one clear message
         raise ExportError([f"torch.export could not export the model: {first_line(exc)}"]) from None
     torch.export.save(program, path)
-    loaded = torch.export.load(path).module()
+    with quiet():  # torch logs a line per unbacked size it does not find again in the loaded graph
+        loaded = torch.export.load(path).module()
     varies = model.varies and _accepts_other_lengths(loaded, model)
     checks = [f"dynamic sizes: {BATCH_DIM}" + (f", {LENGTH_DIM}" if varies else "")]
     if model.varies and not varies:
