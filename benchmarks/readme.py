@@ -57,16 +57,10 @@ def _device_section(run: dict[str, Any]) -> str:
         heading = f"On a GPU: {machine['gpu']} ({machine['precision']}), with {_processor(machine)}"
     else:
         heading = f"On the CPU: {_processor(machine)}"
-    quick = any(entry.get("quick") for entry in entries.values())
-    commits = sorted({str(entry.get("commit", machine["commit"])) for entry in entries.values()})
-    loads = sorted({entry.get("load_average", machine["load_average"]) for entry in entries.values()})
     lines = [
         f"### {heading}",
         "",
-        f"torch {machine['torch']}, Python {machine['python']}, PySide6 {machine['pyside6']}; {machine['os']}; "
-        f"{machine['date'][:10]}, commit{'s' if len(commits) > 1 else ''} {', '.join(commits)}; "
-        f"load average {'–'.join(str(x) for x in sorted({loads[0], loads[-1]}))} at the start"
-        f"{'; a --quick run (fewer repetitions, smaller sizes)' if quick else ''}.",
+        _machine_line(machine, entries),
         "",
         "| what | compared against | measured | target | |",
         "|---|---|---|---|---|",
@@ -84,6 +78,21 @@ def _device_section(run: dict[str, Any]) -> str:
     if lines[-1] != "":
         lines.append("")
     return "\n".join(lines) + "\n"
+
+
+def _machine_line(machine: dict[str, Any], entries: dict[str, Any]) -> str:
+    """Versions, system, date, the commits and load averages the entries ran at, and whether any was quick."""
+    commits = sorted({str(entry.get("commit", machine["commit"]) or "unknown") for entry in entries.values()})
+    loads = sorted({entry.get("load_average", machine["load_average"]) for entry in entries.values()} - {None})
+    load = "unknown" if not loads else str(loads[0]) if len(loads) == 1 else f"{loads[0]}–{loads[-1]}"
+    quick = (
+        "; a --quick run (fewer repetitions, smaller sizes)" if any(e.get("quick") for e in entries.values()) else ""
+    )
+    return (
+        f"torch {machine['torch']}, Python {machine['python']}, PySide6 {machine['pyside6']}; {machine['os']}; "
+        f"{machine['date'][:10]}, commit{'s' if len(commits) > 1 else ''} {', '.join(commits)}; "
+        f"load average {load} at the start{quick}."
+    )
 
 
 def _processor(machine: dict[str, Any]) -> str:
