@@ -16,6 +16,7 @@ from designer.core.project_file import load_project
 from designer.export.exporter import export_model
 from designer.importers.result import ImportResult
 from designer.importers.saving import save_import
+from tests.importers.models import export_legacy
 
 
 def export(module: nn.Module, sample: tuple[int, ...], path: Path, dynamo: bool = False) -> Path:
@@ -36,16 +37,7 @@ def export(module: nn.Module, sample: tuple[int, ...], path: Path, dynamo: bool 
                 verbose=False,
             )
         else:
-            torch.onnx.export(
-                module,
-                (torch.randn(2, *sample),),
-                str(path),
-                dynamo=False,
-                input_names=["x"],
-                output_names=["y"],
-                dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}},
-                opset_version=17,
-            )
+            export_legacy(module, sample, path)
     return path
 
 
