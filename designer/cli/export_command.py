@@ -30,7 +30,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     export.add_argument("file", type=Path, help="project file")
     export.add_argument("--format", required=True, choices=(*FORMATS, *PROJECT_FORMATS), help="what to write")
     export.add_argument("-o", "--output", required=True, type=Path, help="file to write (model.py for pytorch)")
-    export.add_argument("--weights", type=Path, metavar="RUN_OR_FILE", help="a run folder or a .pt state dict")
+    export.add_argument(
+        "--weights",
+        type=Path,
+        metavar="RUN_OR_FILE",
+        help="a run folder or a .pt state dict; for train-script, the weights training starts from (replacing the "
+        "project's init_weights)",
+    )
     export.add_argument("--opset", type=int, default=DEFAULT_OPSET, help=f"ONNX opset (default {DEFAULT_OPSET})")
     export.add_argument(
         "--tolerance",
@@ -81,7 +87,7 @@ def _export_train_script(project: Project, args: argparse.Namespace) -> int:
     from designer.training.script import training_script
 
     try:
-        script = training_script(project, args.file)
+        script = training_script(project, args.file, args.weights.resolve() if args.weights else None)
         lines = script.write(args.output, network_code(script.design, project.name))
     except (DataError, TrainingSettingsError) as exc:
         return fail(f"{args.file}: {exc}", EXIT_PROBLEMS)

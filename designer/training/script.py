@@ -5,6 +5,8 @@ The data is loaded, split and normalised by Designer's own loaders and saved bes
 the desktop the same way, the split and normalisation are exactly the engine's, and the script needs no
 scikit-learn. The loss, tallies, optimiser, schedule, batching and augmentation are Designer's own definitions,
 copied in as source, so the script trains as the engine does; the network comes from the PyTorch code export.
+When the project starts from saved weights (``init_weights``), they are matched to the design's blocks here, as the
+engine matches them, and the tensors of the blocks that take them go beside the script as a ``.start.pt`` state dict.
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ import ast
 import inspect
 import pprint
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import numpy as np
+import torch
 
+from designer.compiler.compile import compile_design
 from designer.core.design import DesignGraph
 from designer.core.inference import infer
 from designer.core.project import Project
@@ -32,6 +36,7 @@ from designer.training.dataset import Dataset
 from designer.training.device import select_cpu_threads
 from designer.training.script_template import MAIN
 from designer.training.session import augmentation_settings
+from designer.training.starting_weights import StartingWeights, load_init_weights, loaded_tensors, weights_left_beside
 
 IMPORTS = """from __future__ import annotations
 
@@ -73,6 +78,12 @@ class TrainingScript:
     """A snapshot of the design with its Input and Output set to the data, as the engine trains it."""
     augmentation: dict[str, Any] | None
     cpu_threads: int | None
+    starting: StartingWeights | None = None
+    """What the run starts from when ``init_weights`` is set; ``None`` for fresh weights."""
+    starting_tensors: dict[str, torch.Tensor] = field(default_factory=dict)
+    """The tensors of the blocks that take the starting weights, by their names in the network."""
+    notes: list[str] = field(default_factory=list)
+    """What a user should know about the starting weights."""
 
     def write(self, path: Path, network: str) -> list[str]:
         """Write the script to ``path`` around ``network`` (its class code) and the data beside it as ``.npz``;
@@ -82,19 +93,30 @@ class TrainingScript:
         np.savez(
             data, x_train=arrays.x_train, y_train=arrays.y_train, x_val=arrays.x_val, y_val=arrays.y_val
         )  # fmt: skip
-        text = self.source(network, data.name)
+        start = path.with_suffix(".start.pt") if self.starting is not None else None
+        if start is not None:
+            torch.save(self.starting_tensors, start)
+        text = self.source(network, data.name, start.name if start is not None else None)
         compile(text, str(path), "exec")
         path.write_text(text, encoding="utf-8")
         return [
             f"data: {len(arrays.x_train):,} training and {len(arrays.x_val):,} validation samples in {data.name}",
+            *([self._starting_line(start.name)] if start is not None else []),
+            *(f"note: {note}" for note in self.notes),
             f"imports: {', '.join(sorted(imported_packages(text)))} and the standard library",
             f"run it: python {path.name}   or   torchrun --nproc_per_node N {path.name}",
         ]
 
-    def source(self, network: str, data_name: str) -> str:
-        """The text of the script, reading its data from ``data_name`` beside it."""
+    def source(self, network: str, data_name: str, start_name: str | None = None) -> str:
+        """The text of the script, reading its data from ``data_name`` beside it, and its starting weights from
+        ``start_name`` beside it when there are some."""
+        start = f"Path(__file__).with_name({start_name!r})" if start_name is not None else "None"
+        starting_from = [self._starting_line(start_name), *self.notes] if start_name is not None else []
         constants = [
             f"DATA = Path(__file__).with_name({data_name!r})",
+            f"STARTING_WEIGHTS = {start}",
+            '"""Weights Designer matched to the network\'s blocks (init_weights); other blocks keep the seed\'s."""',
+            f"STARTING_FROM: list[str] = {pprint.pformat(starting_from)}",
             f"TASK = {self.dataset.task!r}",
             f"NUM_CLASSES = {len(self.dataset.class_names)}",
             f"SETTINGS: dict[str, Any] = {pprint.pformat(self.settings, sort_dicts=False)}",
@@ -106,21 +128,42 @@ class TrainingScript:
         parts = [_docstring(self.title, data_name), IMPORTS, network, *copied, "\n".join(constants), MAIN.strip()]
         return "\n\n\n".join(parts) + '\n\n\nif __name__ == "__main__":\n    main()\n'
 
+    def _starting_line(self, start_name: str) -> str:
+        """What the script starts from: the file Designer matched, the blocks that take it, where the copy is."""
+        starting = self.starting
+        assert starting is not None, "only scripts that start from saved weights say so"
+        return (
+            f"starting from {starting.path} (sha256 {starting.sha256[:12]}…), copied into {start_name}: "
+            f"weights for {', '.join(starting.loaded)}"
+        )
 
-def training_script(project: Project, project_path: Path | None) -> TrainingScript:
-    """The data and settings of ``project``'s script; raises ``DataError`` or ``TrainingSettingsError``."""
-    dataset = load_dataset(project.dataset, project_path.resolve().parent if project_path else None)
-    settings = resolve_training_settings(project.training, dataset.task)
+
+def training_script(project: Project, project_path: Path | None, init_weights: Path | None = None) -> TrainingScript:
+    """The data, settings and starting weights of ``project``'s script, ``init_weights`` replacing the project's
+    setting when given; raises ``DataError`` or ``TrainingSettingsError``."""
+    base_dir = project_path.resolve().parent if project_path else None
+    dataset = load_dataset(project.dataset, base_dir)
+    training = project.training if init_weights is None else {**project.training, "init_weights": str(init_weights)}
+    settings = resolve_training_settings(training, dataset.task)
     design = project.design.snapshot()
     apply_changes(design, changes_to_fit(design, dataset))
-    step_flops = summarize(design, infer(design)).total_flops * settings["batch_size"]
+    report = infer(design)
+    step_flops = summarize(design, report).total_flops * settings["batch_size"]
     threads = select_cpu_threads(settings["cpu_threads"], step_flops)
     augmentation = augmentation_settings(replace(project, design=design), dataset)
     if augmentation is not None:
         augmentation = {key: augmentation[key] for key in ("augment_flip", "augment_crop_padding")}
-    return TrainingScript(
+    script = TrainingScript(
         project.name, dataset, settings, design, augmentation, 1 if threads == 1 else settings["cpu_threads"]
     )
+    if not settings["init_weights"]:
+        script.notes = weights_left_beside(project_path)
+    elif report.ok:  # a design with errors is refused when its network is exported, with the checks' messages
+        model = compile_design(design, report)
+        script.starting = load_init_weights(model, settings["init_weights"], base_dir)
+        script.starting_tensors = loaded_tensors(model, script.starting)
+        script.notes = script.starting.notes()
+    return script
 
 
 def imported_packages(text: str) -> set[str]:

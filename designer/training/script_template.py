@@ -26,6 +26,17 @@ def load(device: torch.device, rank: int, world: int) -> tuple[torch.Tensor, ...
     return x_train, y_train, x_val, y_val
 
 
+def starting_network() -> nn.Module:
+    """The network with the seed's fresh weights, then the starting weights Designer matched to its blocks, if any."""
+    network = DesignedNetwork()
+    if STARTING_WEIGHTS is not None:
+        state = torch.load(STARTING_WEIGHTS, map_location="cpu", weights_only=True)
+        unexpected = network.load_state_dict(state, strict=False).unexpected_keys
+        if unexpected:
+            raise SystemExit(f"{STARTING_WEIGHTS.name} has {', '.join(unexpected)}, which the network lacks")
+    return network
+
+
 def train_epoch(model, optimizer, schedule, generator, data, rank, world, autocast) -> Tally:
     """One pass over the training samples in a seeded order; each process takes its share of every batch."""
     x_all, y_all = data[0], data[1]
@@ -82,7 +93,7 @@ def main() -> None:
     rank, world, device = start()
     data = load(device, rank, world)
     torch.manual_seed(settings["seed"])
-    network = DesignedNetwork().to(device)
+    network = starting_network().to(device)
     model = network
     if world > 1:
         model = DistributedDataParallel(network, device_ids=[device] if device.type == "cuda" else None)
@@ -96,6 +107,8 @@ def main() -> None:
     if rank == 0:
         args.out.mkdir(parents=True, exist_ok=True)
         print(f"training on {world} process(es), {device}{' bf16' if bf16 else ''}: {len(data[0])} samples")
+        for line in STARTING_FROM:
+            print(line)
     for epoch in range(1, args.epochs + 1):
         started = time.perf_counter()
         train = result(train_epoch(model, optimizer, schedule, generator, data, rank, world, autocast), world)
@@ -122,6 +135,6 @@ def main() -> None:
     if world > 1:
         distributed.destroy_process_group()
 '''
-"""Names it uses that the rest of the script defines: SETTINGS, TASK, DATA, NUM_CLASSES, AUGMENTATION, CPU_THREADS,
-DesignedNetwork, and Designer's own definitions copied in (Tally, compute_loss, reduce_tally, steps_per_epoch,
-make_optimizer, Schedule, augment)."""
+"""Names it uses that the rest of the script defines: SETTINGS, TASK, DATA, STARTING_WEIGHTS, STARTING_FROM,
+NUM_CLASSES, AUGMENTATION, CPU_THREADS, DesignedNetwork, and Designer's own definitions copied in (Tally,
+compute_loss, reduce_tally, steps_per_epoch, make_optimizer, Schedule, augment)."""
