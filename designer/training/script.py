@@ -112,6 +112,8 @@ class TrainingScript:
         ``start_name`` beside it when there are some."""
         start = f"Path(__file__).with_name({start_name!r})" if start_name is not None else "None"
         starting_from = [self._starting_line(start_name), *self.notes] if start_name is not None else []
+        # the script reads its starting weights from STARTING_WEIGHTS, never from the path the project gave
+        settings = {key: value for key, value in self.settings.items() if key != "init_weights"}
         constants = [
             f"DATA = Path(__file__).with_name({data_name!r})",
             f"STARTING_WEIGHTS = {start}",
@@ -119,13 +121,14 @@ class TrainingScript:
             f"STARTING_FROM: list[str] = {pprint.pformat(starting_from)}",
             f"TASK = {self.dataset.task!r}",
             f"NUM_CLASSES = {len(self.dataset.class_names)}",
-            f"SETTINGS: dict[str, Any] = {pprint.pformat(self.settings, sort_dicts=False)}",
+            f"SETTINGS: dict[str, Any] = {pprint.pformat(settings, sort_dicts=False)}",
             f"AUGMENTATION: dict[str, Any] | None = {self.augmentation!r}",
             f"CPU_THREADS = {self.cpu_threads!r}",
             '"""Threads per operation on the CPU (None: torch\'s default); one is fastest for a small network."""',
         ]
         copied = [_definitions(module, names) for module, names in COPIED]
-        parts = [_docstring(self.title, data_name), IMPORTS, network, *copied, "\n".join(constants), MAIN.strip()]
+        head = _docstring(self.title, data_name, start_name)
+        parts = [head, IMPORTS, network, *copied, "\n".join(constants), MAIN.strip()]
         return "\n\n\n".join(parts) + '\n\n\nif __name__ == "__main__":\n    main()\n'
 
     def _starting_line(self, start_name: str) -> str:
@@ -177,7 +180,13 @@ def imported_packages(text: str) -> set[str]:
     return {name for name in names if name not in sys.stdlib_module_names and name != "__future__"}
 
 
-def _docstring(title: str, data_name: str) -> str:
+def _docstring(title: str, data_name: str, start_name: str | None) -> str:
+    starting = (
+        f"Training starts from the weights in {start_name} beside this file, matched by Designer to the network's\n"
+        "blocks (init_weights); the blocks they do not fit start from the seed's fresh weights.\n"
+        if start_name is not None
+        else ""
+    )
     return (
         f'"""{title}: train the network designed in Designer, with only torch and numpy.\n\n'
         "    python train.py                          # one process: the first GPU, or the CPU\n"
@@ -187,7 +196,7 @@ def _docstring(title: str, data_name: str) -> str:
         f"The data, split and normalised by Designer, is {data_name} beside this file. batch_size is the global\n"
         "batch: every process draws the same seeded order and takes its share of each batch, with the learning\n"
         "rate of one process. Only rank 0 prints and saves last.pt, best.pt (state dicts) and metrics.jsonl in --out.\n"
-        '"""'
+        f'{starting}"""'
     )
 
 

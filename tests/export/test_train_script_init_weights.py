@@ -52,6 +52,7 @@ def test_the_script_starts_from_the_weights_the_engine_starts_from(fine_tuning, 
     assert "copied into train.start.pt: weights for fc1" in exported
     assert "note: fc2 keeps fresh weights" in exported and "note: fc3 keeps fresh weights" in exported
     assert sorted(torch.load(folder / "train.start.pt", weights_only=True)) == ["fc1.bias", "fc1.weight"]
+    assert "'init_weights'" not in (folder / "train.py").read_text()  # the script's SETTINGS name no unused path
 
     done = subprocess.run(
         [sys.executable, "train.py"], cwd=folder, capture_output=True, text=True, timeout=TIMEOUT
