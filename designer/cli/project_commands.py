@@ -14,7 +14,7 @@ from designer.core.project import Project
 from designer.core.project_file import load_project, save_project
 from designer.core.summary import Summary, summarize
 from designer.core.templates import list_templates, load_template
-from designer.core.training_settings import setting, validate_training_settings
+from designer.core.training_settings import setting, starting_weights_path, validate_training_settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -91,8 +91,7 @@ def _starting_weights_problems(project: Project, path: Path) -> list[str]:
     source = project.training.get("init_weights")
     if not isinstance(source, str) or not source:
         return []
-    weights = Path(source).expanduser()
-    weights = weights if weights.is_absolute() else path.parent / weights
+    weights = starting_weights_path(source, path.parent)
     return [] if weights.exists() else [f"training.init_weights: there is no {weights} to start from"]
 
 

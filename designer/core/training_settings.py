@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from designer.core.params import ChoiceParam, FloatParam, IntParam, Param, TextParam, check_section
@@ -155,3 +156,9 @@ def resolve_training_settings(settings: Any, task: str | None = None) -> dict[st
     if problems:
         raise TrainingSettingsError(problems)
     return {p.name: p.check(settings[p.name]) if p.name in settings else p.default for p in SETTINGS}
+
+
+def starting_weights_path(setting: str, project_folder: Path | None) -> Path:
+    """The file the ``init_weights`` setting names: ``~`` expanded, a relative path taken from the project's folder."""
+    path = Path(setting.strip()).expanduser()
+    return path if path.is_absolute() or project_folder is None else project_folder / path

@@ -18,7 +18,7 @@ import torch
 from torch import nn
 
 from designer.compiler.weights_file import WeightsError, read_state_dict, shape_text, weights_file
-from designer.core.training_settings import TrainingSettingsError
+from designer.core.training_settings import TrainingSettingsError, starting_weights_path
 
 
 @dataclass(frozen=True)
@@ -70,9 +70,8 @@ def load_starting_weights(model: nn.Module, source: Path) -> StartingWeights:
 def load_init_weights(model: nn.Module, setting: str, base_dir: Path | None) -> StartingWeights:
     """Load the weights the ``init_weights`` setting names into ``model``, a relative path being from ``base_dir``
     (the project's folder); raises :class:`TrainingSettingsError` saying what is wrong with the file."""
-    path = Path(setting).expanduser()
     try:
-        return load_starting_weights(model, path if path.is_absolute() or base_dir is None else base_dir / path)
+        return load_starting_weights(model, starting_weights_path(setting, base_dir))
     except WeightsError as exc:
         raise TrainingSettingsError([f"training.init_weights: {exc}"]) from None
 

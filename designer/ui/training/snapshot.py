@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from designer.core.project import Project
+from designer.core.training_settings import starting_weights_path
 
 
 def frozen_project(project: Project, project_path: Path | None) -> Project:
@@ -50,5 +51,4 @@ def _absolute(value: Any, project_path: Path | None) -> Any:
     """A path setting made absolute against the project's folder; other values (empty, not text) as they are."""
     if not isinstance(value, str) or not value.strip() or project_path is None:
         return value
-    path = Path(value.strip()).expanduser()
-    return value if path.is_absolute() else str(project_path.parent.resolve() / path)
+    return str(starting_weights_path(value, project_path.parent.resolve()))
