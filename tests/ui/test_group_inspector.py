@@ -2,9 +2,11 @@
 double-clicking the name tag (one undo step, refused names explained); totals follow the summary; Expand and
 Ungroup; a renamed group is saved and found by its new name."""
 
+import time
+
 import pytest
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtWidgets import QApplication, QGraphicsSceneMouseEvent
 
 from designer.core.project_file import load_project
 from designer.ui.document import Document
@@ -200,3 +202,33 @@ def test_a_renamed_group_is_saved_reopened_and_found_by_its_new_name(window, qtb
     qtbot.keyClicks(window.find_popup.search, "conv stage")
     assert window.find_popup.visible_names() == CONV_STAGE
     qtbot.keyClick(window.find_popup.search, Qt.Key.Key_Escape)
+
+
+def double_click_event(item) -> QGraphicsSceneMouseEvent:
+    """What the scene gives the item under the pointer for the second press of a double-click."""
+    event = QGraphicsSceneMouseEvent(QEvent.Type.GraphicsSceneMouseDoubleClick)
+    event.setButton(Qt.MouseButton.LeftButton)
+    event.setScenePos(item.scenePos())
+    event.setPos(QPointF(0, 0))
+    return event
+
+
+def test_a_double_click_on_a_frames_button_collapses_the_group_once(window, qtbot):
+    window.scene.select_blocks(ids(window, CONV_STAGE))
+    window.group_actions.group_selection()
+    groups, steps = window.document.design.groups, window.document.undo_stack.count()
+    frame = window.scene.groups.frames["group_1"]
+    interval = QApplication.doubleClickInterval()
+    try:
+        QApplication.setDoubleClickInterval(5000)  # however slow the machine, the second press makes a double-click
+        click(qtbot, window, frame.mapToScene(frame.button_rect().center()))
+        box = window.scene.groups.boxes["group_1"]
+        window.scene.sendEvent(box, double_click_event(box))  # the second press lands on the box that appeared
+        assert groups.get("group_1").collapsed
+        assert window.document.undo_stack.count() == steps + 1
+        QApplication.setDoubleClickInterval(1)
+        time.sleep(0.01)
+        window.scene.sendEvent(box, double_click_event(box))  # a double-click of its own expands the box again
+        assert not groups.get("group_1").collapsed
+    finally:
+        QApplication.setDoubleClickInterval(interval)

@@ -6,9 +6,11 @@ the middle of its blocks; edges crossing the box's boundary end on its sides, ed
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, QTimer
+from PySide6.QtWidgets import QApplication
 
 from designer.core.design import Connection, DesignGraph
 from designer.ui.canvas.group_item import FRAME_PAD, NESTED_PAD, GroupBoxItem, GroupFrameItem
@@ -29,6 +31,8 @@ class GroupView:
         self._members: dict[str, set[str]] = {}
         """The blocks of each box, as of the last refresh."""
         self._stale = False
+        self._last_toggle: tuple[str, float] = ("", 0.0)
+        """The group last toggled, and when (``time.monotonic``)."""
         self._layout_timer = QTimer(scene)
         self._layout_timer.setSingleShot(True)
         self._layout_timer.setInterval(0)
@@ -154,13 +158,20 @@ class GroupView:
                 self.scene.removeItem(items.pop(name))
         scene = self.scene
         for name in boxes - self.boxes.keys():
-            self.boxes[name] = GroupBoxItem(name, scene.group_toggle_requested.emit, self._carry)
+            self.boxes[name] = GroupBoxItem(name, self._request_toggle, self._carry)
             self._add(self.boxes[name], name in selected)
         for name in frames - self.frames.keys():
-            self.frames[name] = GroupFrameItem(
-                name, scene.group_toggle_requested.emit, scene.group_rename_requested.emit
-            )
+            self.frames[name] = GroupFrameItem(name, self._request_toggle, scene.group_rename_requested.emit)
             self._add(self.frames[name], name in selected)
+
+    def _request_toggle(self, name: str) -> None:
+        """Ask for ``name`` to be collapsed or expanded, once per double-click: its second click lands on what the
+        first put under the pointer (the box a frame's − button collapsed into) and would toggle the group back."""
+        now, (last, at) = time.monotonic(), self._last_toggle
+        if name == last and now - at < QApplication.doubleClickInterval() / 1000:
+            return
+        self._last_toggle = (name, now)
+        self.scene.group_toggle_requested.emit(name)
 
     def _add(self, item: GroupBoxItem | GroupFrameItem, selected: bool) -> None:
         self.scene.addItem(item)
