@@ -115,3 +115,6 @@ class ReadOnlyRunFolder(RunFolder):
 
     def _atomic(self, name: str, write: Any) -> None:
         pass
+
+    def _append(self, name: str, text: str) -> None:
+        pass

@@ -27,7 +27,7 @@ from designer.training.distributed import unwrap
 from designer.training.event_log import EventLog
 from designer.training.loop import DeviceData, Diverged, Trainer, steps_per_epoch
 from designer.training.optimization import Schedule, make_optimizer
-from designer.training.run_folder import BEST, CHECKPOINT, CONFIG, LAST, PROJECT, RunFolder
+from designer.training.run_folder import BEST, CHECKPOINT, CONFIG, LAST, PROJECT, RunFolder, serialized
 from designer.training.starting_weights import load_init_weights, weights_left_beside
 from designer.training.stopping import StopRequest
 
@@ -226,9 +226,9 @@ class Session:
             "best": is_best,
             **class_report,
         }
-        self._save(trainer, epoch, is_best)
         self.rows.append(row)
-        self.run.write_metrics(self.rows)
+        self.run.write_metrics(self.rows)  # before the checkpoint: a resumed run leaves out rows after its epoch
+        self._save(trainer, epoch, is_best)
         self.events.emit("epoch", **row)
         self.events.emit("checkpoint", epoch=epoch, kind="last", path=str(self.run.file(LAST)))
         if is_best:
@@ -256,9 +256,10 @@ class Session:
     # ---- checkpoints ---------------------------------------------------------------------
     def _save(self, trainer: Trainer, epoch: int, is_best: bool) -> None:
         weights = unwrap(trainer.model).state_dict()
-        self.run.save_tensors(LAST, weights)
+        weights_file = serialized(weights)
+        self.run.write_bytes(LAST, weights_file)
         if is_best:
-            self.run.save_tensors(BEST, weights)
+            self.run.write_bytes(BEST, weights_file)
         state = {
             "epoch": epoch,
             "step": trainer.step,
@@ -292,7 +293,10 @@ class Session:
             torch.cuda.set_rng_state(state["cuda_rng"], self.device)
         trainer.step = int(state["step"])
         self.best, self.stale_epochs = state["best"], int(state["stale_epochs"])
-        self.rows = [row for row in self.run.read_metrics() if row["epoch"] <= epoch]
+        try:
+            self.rows = [row for row in self.run.read_metrics() if row["epoch"] <= epoch]
+        except ValueError as exc:
+            raise ResumeError(f"{self.run.path} cannot be resumed: {exc}") from None
         return epoch
 
     # ---- what the run tells ----------------------------------------------------------------

@@ -65,6 +65,16 @@ def test_best_weights_reproduce_the_logged_validation_loss(tmp_path):
     assert (output.argmax(1) == y).float().mean().item() == pytest.approx(logged["accuracy"])
 
 
+def test_best_weights_are_the_bytes_of_last_weights_of_the_same_epoch(tmp_path):
+    events = run(digits_project(epochs=2, seed=3), tmp_path / "run")
+    assert of_kind(events, "epoch")[-1]["best"], "this seed improves at its last epoch"
+    assert (tmp_path / "run" / "best.pt").read_bytes() == (tmp_path / "run" / "last.pt").read_bytes()
+    checkpoint = torch.load(tmp_path / "run" / "checkpoint.pt", weights_only=True)
+    best = torch.load(tmp_path / "run" / "best.pt", weights_only=True)
+    assert best.keys() == checkpoint["model"].keys()
+    assert all(torch.equal(best[k], checkpoint["model"][k]) for k in best)
+
+
 def test_resume_continues_the_epoch_count_as_if_never_stopped(tmp_path):
     whole = run(digits_project(epochs=4), tmp_path / "whole")
     run(digits_project(epochs=2), tmp_path / "part")
