@@ -4,9 +4,10 @@
 
 Both train the same compiled model (same initial weights) on the same in-memory data with the same batch size and
 optimiser, one thread, epochs alternating. The engine runs as in a real run: step and gradient events written as
-JSON lines, metrics tallied on the device. Its figure is samples per second relative to the hand loop
-(target: at least 0.95). The benchmark fails when the engine's model has not learnt (a broken loop timed fast
-proves nothing).
+JSON lines, metrics tallied on the device. Epochs are timed in processor time (on a shared machine wall time also
+counts the neighbours' turns), as ``model_step`` times its steps. The figure is the engine's samples per second
+relative to the hand loop's, the median over the rounds of each round's ratio (target: at least 0.95). The
+benchmark fails when the engine's model has not learnt (a broken loop timed fast proves nothing).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import io
 import sys
+import time
 from collections.abc import Callable
 
 import torch
@@ -94,31 +96,40 @@ def contenders(template: str) -> tuple[Callable[[], None], Callable[[], None], C
 
 
 def run(quick: bool = False) -> list[Row]:
-    rows = []
-    for template in TEMPLATES:
-        engine_epoch, hand_epoch, accuracy = contenders(template)
-        result = compare(engine_epoch, hand_epoch, rounds=ROUNDS[template] // (4 if quick else 1), calls=1)
-        learnt = accuracy()
-        if learnt < LEARNT[template]:
-            raise SystemExit(f"{template}: the engine's model reached only {learnt:.1%} training accuracy")
-        rows.append(
-            Row(
-                f"training throughput, {template}",
-                "a minimal hand-written loop",
-                result.reference_s / result.ours_s,
-                "×",
-                Target("≥", TARGET),
-                {"engine_ms_per_epoch": result.ours_s * 1e3, "by_hand_ms_per_epoch": result.reference_s * 1e3},
-            )
-        )
-    return rows
+    """One row per template: the engine's throughput over the hand loop's, in one thread."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return [measure(template, ROUNDS[template] // (4 if quick else 1)) for template in TEMPLATES]
+    finally:
+        torch.set_num_threads(threads)
+
+
+def measure(template: str, rounds: int) -> Row:
+    """Time ``rounds`` epochs of each, side by side; stop with an error when the engine's model has not learnt."""
+    engine_epoch, hand_epoch, accuracy = contenders(template)
+    result = compare(engine_epoch, hand_epoch, rounds=rounds, calls=1, clock=time.process_time)
+    learnt = accuracy()
+    if learnt < LEARNT[template]:
+        raise SystemExit(f"{template}: the engine's model reached only {learnt:.1%} training accuracy")
+    return Row(
+        f"training throughput, {template} (CPU time)",
+        "a minimal hand-written loop",
+        1 / result.ratio,  # throughput is the inverse of an epoch's time
+        "×",
+        Target("≥", TARGET),
+        {
+            "engine_ms_per_epoch": result.ours_s * 1e3,
+            "by_hand_ms_per_epoch": result.reference_s * 1e3,
+            "rounds": rounds,
+        },
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer epochs, for a sanity check")
     args = parser.parse_args(argv)
-    torch.set_num_threads(1)
     print_table(run(args.quick))
     return 0
 

@@ -12,7 +12,7 @@ import pytest
 import torch
 
 from benchmarks import run as runner
-from benchmarks import time_to_accuracy
+from benchmarks import time_to_accuracy, training_throughput
 from benchmarks.readme import END, START, ReadmeError, replace_section, section
 from benchmarks.run import SUITE, Benchmark, main, run_suite
 from benchmarks.table import Row, Target, print_table
@@ -314,6 +314,14 @@ def test_time_to_accuracy_fails_loudly_when_the_accuracy_is_never_reached(monkey
     monkeypatch.setattr(time_to_accuracy, "hand_written", lambda *args: None)
     with pytest.raises(SystemExit, match="the engine never reached 97% validation accuracy in 15 epochs"):
         time_to_accuracy.measure(range(1), 1, "cpu")
+
+
+def test_training_throughput_fails_loudly_when_the_engine_s_model_does_not_learn(monkeypatch):
+    row = training_throughput.measure("mlp-tabular", rounds=2)
+    assert row.figure > 0 and row.raw["rounds"] == 2 and "CPU time" in row.what
+    monkeypatch.setattr(training_throughput, "LEARNT", {"mlp-tabular": 1.01})  # more than any model reaches
+    with pytest.raises(SystemExit, match="mlp-tabular: the engine's model reached only"):
+        training_throughput.measure("mlp-tabular", rounds=2)
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a GPU")

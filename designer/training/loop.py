@@ -74,9 +74,9 @@ class Trainer:
         self.batch_size, self.epochs = settings["batch_size"], settings["epochs"]
         self.clip = settings["gradient_clipping"]
         self.augmentation = augmentation
+        """Dataset settings asking for random flips or crops of training images, or ``None``."""
         self.shard = shard
         """This process's share of each batch in a data-parallel run; ``None`` alone."""
-        """Dataset settings asking for random flips or crops of training images, or ``None``."""
         self.device = data.x_train.device
         self.steps = steps_per_epoch(len(data.x_train), self.batch_size)
         self.generator = torch.Generator(device=self.device).manual_seed(settings["seed"])
