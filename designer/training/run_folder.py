@@ -137,7 +137,8 @@ class RunFolder:
         target = self.file(name)
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.path)
         try:
-            os.fchmod(fd, 0o644)  # mkstemp makes files only their owner can read; run files are for sharing
+            if hasattr(os, "fchmod"):  # not on Windows before Python 3.13, where files carry no such mode
+                os.fchmod(fd, 0o644)  # mkstemp makes files only their owner can read; run files are for sharing
             with os.fdopen(fd, "wb") as f:
                 write(f)
             os.replace(tmp, target)

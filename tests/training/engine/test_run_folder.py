@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import stat
 
 import pytest
 import torch
@@ -12,6 +14,7 @@ from designer.compiler.compile import compile_design
 from designer.core.project_file import load_project
 from designer.training.data import load_dataset
 from designer.training.metrics import compute_loss
+from designer.training.run_folder import RunFolder
 from tests.training.engine.helpers import digits_project, of_kind, run
 
 FILES = (
@@ -107,3 +110,15 @@ def test_the_design_is_fitted_to_the_data_with_a_warning_per_change(tmp_path):
     snapshot = load_project(tmp_path / "run" / "project.json")
     assert snapshot.design.block(output_layer).params["out_features"] == 10
     assert project.design.block(output_layer).params["out_features"] == 3, "the user's design is left alone"
+
+
+@pytest.mark.parametrize("has_fchmod", [True, False], ids=["posix", "no-fchmod (Windows, Python < 3.13)"])
+def test_files_are_written_whole_and_readable_by_others_where_modes_exist(tmp_path, monkeypatch, has_fchmod):
+    if not has_fchmod:
+        monkeypatch.delattr(os, "fchmod", raising=False)
+    folder = RunFolder(tmp_path / "run").create()
+    folder.write_json("config.json", {"epochs": 2})
+    assert folder.read_json("config.json") == {"epochs": 2}
+    assert [p.name for p in folder.path.iterdir()] == ["config.json"], "no temporary file is left behind"
+    if has_fchmod:
+        assert stat.S_IMODE(folder.file("config.json").stat().st_mode) == 0o644
