@@ -11,6 +11,7 @@ the run folder and sends events.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,15 +89,27 @@ class Shard:
 
 
 def reduce_tally(tally: Tally) -> None:
-    """Sum ``tally`` over the processes, so that its result is that of every process's samples together."""
+    """Sum ``tally`` over the processes, so that its result is that of every process's samples together; a loss
+    that is not finite is traced to the first batch of any process whose loss is not (the value that process
+    found, or the summed loss in the others)."""
     tally.flush()
-    device = tally.loss.device
-    counts = torch.tensor([tally.samples, tally.values], device=device, dtype=torch.float64)
-    sums = torch.stack([tally.loss.double(), tally.abs_error.double(), tally.squared_error.double()])
-    for tensor in (counts, sums, tally.correct, *([tally.confusion] if tally.confusion is not None else [])):
+    counts = torch.tensor([tally.samples, tally.values], device=tally.device, dtype=torch.float64)
+    zero = torch.zeros((), device=tally.device, dtype=torch.float64)
+    sums = torch.stack([zero if s is None else s.double() for s in (tally.loss, tally.abs_error, tally.squared_error)])
+    correct = torch.zeros((), device=tally.device, dtype=torch.long) if tally.correct is None else tally.correct
+    for tensor in (counts, sums, correct, *([tally.confusion] if tally.confusion is not None else [])):
         distributed.all_reduce(tensor)
     tally.samples, tally.values = (int(v) for v in counts.tolist())
     tally.loss, tally.abs_error, tally.squared_error = (s.float() for s in sums)
+    tally.correct = correct
+    loss = tally.loss.item()
+    if not math.isfinite(loss):  # the same in every process: all of them take part in finding the first batch
+        own = tally.first_not_finite
+        first = torch.tensor(tally.batches if own is None else own[0], device=tally.device)
+        distributed.all_reduce(first, distributed.ReduceOp.MIN)
+        index = int(first.item())
+        if index < tally.batches:
+            tally.first_not_finite = own if own is not None and own[0] == index else (index, loss)
 
 
 def unwrap(model: nn.Module) -> nn.Module:

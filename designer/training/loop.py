@@ -103,6 +103,7 @@ class Trainer:
         tally = Tally(self.task, self.device, self.num_classes)
         order = torch.randperm(len(self.data.x_train), device=self.device, generator=self.generator)
         final_step = self.steps - 1 if epoch == self.epochs else None
+        first_step = self.step + 1
         started = last_event = time.perf_counter()
         samples_since_event = 0
         for i in range(self.steps):
@@ -131,11 +132,11 @@ class Trainer:
             samples_since_event += index.shape[0]
             now, last = time.perf_counter(), i == self.steps - 1
             due = last or now - last_event >= STEP_EVENT_INTERVAL
-            if due or self.device.type == "cpu":  # reading the loss costs nothing on the CPU; elsewhere it waits
-                value = loss.item()
-                if not math.isfinite(value):
-                    raise Diverged(epoch, self.step, value)
             if due:
+                value = loss.item()
+                if self.shard is None and not math.isfinite(value):
+                    tally.flush()
+                    raise self._diverged(epoch, first_step, tally, value)
                 self._step_event(epoch, i, value, samples_since_event / max(now - last_event, 1e-9), now - started)
                 last_event, samples_since_event = now, 0
         self.train_seconds += time.perf_counter() - started
@@ -144,8 +145,17 @@ class Trainer:
             reduce_tally(tally)
         result = tally.result()
         if not math.isfinite(result["loss"]):
-            raise Diverged(epoch, self.step, result["loss"])
+            raise self._diverged(epoch, first_step, tally, result["loss"])
         return result
+
+    def _diverged(self, epoch: int, first_step: int, tally: Tally, value: float) -> Diverged:
+        """The exact step whose loss stopped being finite, found from the batches ``tally`` held (the epoch's
+        first one at ``first_step``); the training went on a few steps past it, but no weights were saved since.
+        """
+        if tally.first_not_finite is None:
+            return Diverged(epoch, self.step, value)
+        batch, loss = tally.first_not_finite
+        return Diverged(epoch, first_step + batch, loss)
 
     def evaluate(self) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """Metrics on the validation samples and, for classification, the class report; ``None`` when stopped."""

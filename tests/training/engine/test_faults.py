@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
 import torch
 
 from designer.compiler.compile import compile_design
-from designer.training import session
+from designer.training import loop, session
 from designer.training.engine import RunRequest, train
 from designer.training.event_log import json_lines
+from designer.training.metrics import Tally
 from designer.training.stopping import StopRequest
 from tests.training.engine.helpers import digits_project, of_kind, run
 
@@ -28,6 +30,23 @@ def test_a_loss_that_explodes_is_diverged_and_keeps_the_last_good_weights(tmp_pa
     assert weights.keys() == initial.keys() and all(torch.equal(weights[k], initial[k]) for k in weights)
     assert json.loads((tmp_path / "run" / "summary.json").read_text())["kind"] == "diverged"
     assert all(e["event"] != "done" for e in events)
+
+
+@pytest.mark.parametrize(
+    ("event_interval", "held_values"),
+    [(0.0, 1 << 22), (1e9, 1 << 22), (1e9, 100)],
+    ids=["read at a step event", "found at the epoch's end", "found at a chunk's flush"],
+)
+def test_divergence_names_its_exact_step_however_it_is_found(tmp_path, monkeypatch, event_interval, held_values):
+    monkeypatch.setattr(loop, "STEP_EVENT_INTERVAL", event_interval)
+    monkeypatch.setattr(Tally, "HELD_VALUES", held_values)
+    project = digits_project(epochs=3, optimizer="sgd", learning_rate=1e10, seed=5)
+    error = run(project, tmp_path / "run")[-1]
+    assert error["kind"] == "diverged" and "at epoch 1, step 3" in error["message"]
+    weights = torch.load(tmp_path / "run" / "last.pt", weights_only=True)
+    torch.manual_seed(5)
+    initial = compile_design(project.design).state_dict()
+    assert all(torch.equal(weights[k], initial[k]) for k in initial)
 
 
 def test_bad_settings_name_their_place(tmp_path):

@@ -72,3 +72,23 @@ def test_outputs_that_need_gradients_are_tallied_without_them():
     tally.add(output * 2, torch.tensor([0, 1, 2, 0]))
     tally.flush()
     assert not tally.loss.requires_grad
+
+
+@pytest.mark.parametrize("held_values", [1, 7, 1 << 22])
+def test_the_first_batch_whose_loss_is_not_finite_is_found_wherever_the_flush_falls(monkeypatch, held_values):
+    monkeypatch.setattr(Tally, "HELD_VALUES", held_values)
+    outputs = [torch.randn(3, 1) for _ in range(5)]
+    outputs[2][1, 0], outputs[3][0, 0] = float("inf"), float("nan")
+    tally = Tally("regression", torch.device("cpu"))
+    for output in outputs:
+        tally.add(output, torch.zeros(3))
+    assert not math.isfinite(tally.result()["loss"])
+    assert tally.first_not_finite == (2, float("inf"))
+
+
+def test_a_finite_tally_finds_nothing_and_an_empty_one_reads_zero():
+    tally = Tally("classification", torch.device("cpu"))
+    assert tally.result() == {"loss": 0.0, "accuracy": 0.0}
+    tally.add(torch.randn(4, 3), torch.tensor([0, 1, 2, 0]))
+    tally.add(torch.zeros(0, 3), torch.zeros(0, dtype=torch.long))
+    assert math.isfinite(tally.result()["loss"]) and tally.first_not_finite is None
