@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -11,8 +12,11 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
+from designer.core.project_file import load_project
+from designer.training import loop
 from designer.training.launcher import Processes, culprit
 from tests.training.distributed.helpers import TIMEOUT, designer, events_in, save_digits_project
+from tests.training.engine.helpers import run
 
 
 def _children(pid: int) -> list[int]:
@@ -95,3 +99,18 @@ def test_the_culprit_is_the_killed_process_not_those_that_lost_it_or_were_ended_
 def test_a_machine_rank_out_of_range_is_refused(tmp_path):
     done = designer("train", str(save_digits_project(tmp_path)), "--nproc", "2", "--nnodes", "2", "--node-rank", "2")
     assert done.returncode == 2 and "--node-rank must be from 0 to 1" in done.stderr
+
+
+def test_a_loss_that_explodes_is_diverged_at_the_step_one_process_names(tmp_path, monkeypatch):
+    """Each process traces the loss to its own share's batches; together they name the step at which one process,
+    reading its loss at every step, stops."""
+    monkeypatch.setattr(loop, "STEP_EVENT_INTERVAL", 0.0)
+    path = save_digits_project(tmp_path, optimizer="sgd", learning_rate=1e10)
+    alone = run(load_project(path), tmp_path / "one")[-1]
+    assert alone["kind"] == "diverged"
+    step = re.search(r"at epoch \d+, step \d+", alone["message"])
+    assert step
+    two = designer("train", str(path), "--out", str(tmp_path / "two"), "--quiet", "--nproc", "2")
+    assert two.returncode == 1
+    reported = re.findall(r"the loss became \S+ (at epoch \d+, step \d+)", two.stderr)
+    assert reported and set(reported) == {step.group()}, two.stderr
